@@ -1,0 +1,71 @@
+// The one zod schema every process validates its environment against at start.
+import { z } from "zod";
+
+export const DEV_API_KEY = "dev-hilo-api-key";
+export const DEV_OPENAI_API_KEY = "dev-openai-key";
+
+// Development defaults point at the local stack (`./scripts/dev`). In production none of
+// them apply: every datastore URL and secret must be given explicitly.
+export const DEV_DEFAULTS = {
+  HILO_API_KEY: DEV_API_KEY,
+  APP_DB_URL: "mysql://hilo:hilo@127.0.0.1:13306/hilo_app",
+  HILO_USERS_DB_URL: "mysql://hilo:hilo@127.0.0.1:13306/hilo_users",
+  MONGO_URL: "mongodb://127.0.0.1:27018/hilo?directConnection=true",
+  FAQ_DB_URL: "postgres://postgres:postgres@127.0.0.1:15432/postgres",
+  REDIS_URL: "redis://127.0.0.1:16379",
+  OPENAI_BASE_URL: "http://127.0.0.1:18081/v1",
+  OPENAI_API_KEY: DEV_OPENAI_API_KEY,
+} as const;
+
+const url = (protocols: string[]) =>
+  z.url({ protocol: new RegExp(`^(${protocols.join("|")})$`), error: `must be a ${protocols.join(" or ")} URL` });
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const flag = z.enum(["true", "false", "1", "0"]).transform((value) => value === "true" || value === "1");
+
+export const configSchema = z
+  .object({
+    HILO_ENV: z.enum(["development", "test", "production"]).default("development"),
+    HOST: z.string().min(1).default("0.0.0.0"),
+    PORT: int(1, 65535).default(8080),
+    HILO_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+
+    HILO_API_KEY: z.string().min(16, "must be at least 16 characters"),
+    HILO_MAX_BODY_BYTES: int(1024, 10 * 1024 * 1024).default(64 * 1024),
+
+    APP_DB_URL: url(["mysql"]),
+    HILO_USERS_DB_URL: url(["mysql"]),
+    MONGO_URL: url(["mongodb", "mongodb\\+srv"]),
+    FAQ_DB_URL: url(["postgres", "postgresql"]),
+    REDIS_URL: url(["redis", "rediss"]),
+
+    OPENAI_BASE_URL: url(["http", "https"]).default("https://api.openai.com/v1"),
+    OPENAI_API_KEY: z.string().min(1),
+    HILO_CHAT_MODEL: z.string().min(1).default("gpt-4o"),
+    HILO_JUDGE_MODEL: z.string().min(1).default("o4-mini"),
+    HILO_EMBEDDING_MODEL: z.string().min(1).default("text-embedding-3-small"),
+    HILO_EMBEDDING_DIMENSIONS: int(8, 4096).default(1536),
+
+    HILO_STARTUP_CHECK_TIMEOUT_MS: int(100, 120_000).default(5_000),
+    HILO_HEALTH_CHECK_TIMEOUT_MS: int(50, 30_000).default(1_000),
+    HILO_SHUTDOWN_GRACE_MS: int(0, 120_000).default(10_000),
+    // The model endpoint is checked at start; set false where egress to it is not allowed at boot.
+    HILO_CHECK_MODEL_AT_START: flag.default(true),
+
+    LANGFUSE_PUBLIC_KEY: z.string().min(1).optional(),
+    LANGFUSE_SECRET_KEY: z.string().min(1).optional(),
+    LANGFUSE_BASE_URL: url(["http", "https"]).optional(),
+  })
+  .superRefine((config, ctx) => {
+    if (config.HILO_ENV !== "production") return;
+    // Production refuses the well-known development secrets even when they are set explicitly.
+    if (config.HILO_API_KEY === DEV_API_KEY) {
+      ctx.addIssue({ code: "custom", path: ["HILO_API_KEY"], message: "the development default is not allowed in production" });
+    }
+    if (config.OPENAI_API_KEY === DEV_OPENAI_API_KEY) {
+      ctx.addIssue({ code: "custom", path: ["OPENAI_API_KEY"], message: "the development default is not allowed in production" });
+    }
+  });
+
+export type Config = z.infer<typeof configSchema>;

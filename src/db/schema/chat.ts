@@ -1,0 +1,62 @@
+// Chat sessions, their messages, and the idempotency claims that make a send happen once.
+import { sql } from "drizzle-orm";
+import { index, int, mediumtext, mysqlEnum, mysqlTable, uniqueIndex, varchar, char } from "drizzle-orm/mysql-core";
+import { id, userId, utc } from "./columns";
+
+export const chatSessions = mysqlTable(
+  "chat_sessions",
+  {
+    id: id().primaryKey(),
+    userId: userId(),
+    title: varchar("title", { length: 120 }),
+    // Assembled once at session open and sent byte-identical each turn (provider prompt caching).
+    systemPrompt: mediumtext("system_prompt").notNull(),
+    createdAt: utc("created_at").notNull().default(sql`CURRENT_TIMESTAMP(3)`),
+    lastActivityAt: utc("last_activity_at").notNull().default(sql`CURRENT_TIMESTAMP(3)`),
+  },
+  (table) => [index("chat_sessions_user_activity").on(table.userId, table.lastActivityAt, table.id)],
+);
+
+export const chatMessages = mysqlTable(
+  "chat_messages",
+  {
+    id: id().primaryKey(),
+    sessionId: id("session_id")
+      .notNull()
+      .references(() => chatSessions.id, { onDelete: "cascade" }),
+    userId: userId(),
+    role: mysqlEnum("role", ["user", "assistant"]).notNull(),
+    // Always the post-safety (redacted) text; raw personal information is never stored.
+    content: mediumtext("content").notNull(),
+    turnId: id("turn_id"),
+    createdAt: utc("created_at").notNull().default(sql`CURRENT_TIMESTAMP(3)`),
+  },
+  (table) => [
+    index("chat_messages_session_created").on(table.sessionId, table.createdAt, table.id),
+    uniqueIndex("chat_messages_turn_role").on(table.turnId, table.role),
+  ],
+);
+
+export const turnClaims = mysqlTable(
+  "turn_claims",
+  {
+    id: id().primaryKey(),
+    userId: userId(),
+    sessionId: id("session_id").notNull(),
+    idempotencyKey: varchar("idempotency_key", { length: 128 }).notNull(),
+    // sha256 of the request body: the same key with another body is a client bug (422).
+    requestHash: char("request_hash", { length: 64 }).notNull(),
+    status: mysqlEnum("status", ["running", "done", "failed"]).notNull(),
+    attempt: int("attempt").notNull().default(1),
+    answer: mediumtext("answer"),
+    failureReason: varchar("failure_reason", { length: 255 }),
+    heartbeatAt: utc("heartbeat_at").notNull().default(sql`CURRENT_TIMESTAMP(3)`),
+    createdAt: utc("created_at").notNull().default(sql`CURRENT_TIMESTAMP(3)`),
+    finishedAt: utc("finished_at"),
+  },
+  (table) => [
+    uniqueIndex("turn_claims_user_key").on(table.userId, table.idempotencyKey),
+    index("turn_claims_status_heartbeat").on(table.status, table.heartbeatAt),
+    index("turn_claims_created").on(table.createdAt),
+  ],
+);

@@ -1,0 +1,6 @@
+export * from "./chat";
+export * from "./goals";
+export * from "./handover";
+export * from "./jobs";
+export * from "./memory";
+export * from "./safety";

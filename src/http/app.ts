@@ -1,0 +1,90 @@
+// Assembles the Elysia application: error mapping, body limit, OpenAPI, and the route modules.
+import { openapi } from "@elysiajs/openapi";
+import { Elysia } from "elysia";
+import { z } from "zod";
+import type { Deps } from "../lifecycle/dependencies";
+import type { Logger } from "../observability/logger";
+import { createHealthProbe } from "../observability/health";
+import { VERSION } from "../version";
+import { ApiError, errorBody, errorResponse } from "./errors";
+import { healthRoutes } from "./routes/health";
+import { meRoutes } from "./routes/me";
+
+export interface AppOptions {
+  deps: Deps;
+  log: Logger;
+}
+
+export function createApp({ deps, log }: AppOptions) {
+  const { config } = deps;
+  const maxBodyBytes = config.HILO_MAX_BODY_BYTES;
+  const isProduction = config.HILO_ENV === "production";
+
+  return new Elysia()
+    .onRequest(({ request }) => {
+      const length = Number(request.headers.get("content-length") ?? 0);
+      if (length > maxBodyBytes) {
+        return errorResponse(413, "payload_too_large", `request body exceeds ${maxBodyBytes} bytes`);
+      }
+    })
+    .onError(({ code, error, set, request }) => {
+      if (error instanceof ApiError) {
+        set.status = error.status;
+        return errorBody(error.code, error.message);
+      }
+      switch (code) {
+        case "VALIDATION":
+          set.status = 400;
+          return errorBody("invalid_request", validationMessage(error));
+        case "PARSE":
+          set.status = 400;
+          return errorBody("invalid_json", "request body is not valid JSON");
+        case "NOT_FOUND":
+          set.status = 404;
+          return errorBody("not_found", `no route for ${request.method} ${new URL(request.url).pathname}`);
+        default:
+          // Anything else is our bug or a dependency failing: log it in full, answer without details.
+          log.error("unhandled error", { error, path: new URL(request.url).pathname });
+          set.status = 500;
+          return errorBody("internal", "internal error");
+      }
+    })
+    .use(
+      openapi({
+        path: "/docs",
+        specPath: "/openapi.json",
+        // The interactive UI loads its assets from a CDN: dev only. The JSON document is always served.
+        exclude: { paths: ["/docs", "/openapi.json"] },
+        enabled: true,
+        provider: isProduction ? null : "scalar",
+        mapJsonSchema: { zod: z.toJSONSchema },
+        documentation: {
+          info: { title: "Ask Hilo API", version: VERSION },
+          components: {
+            securitySchemes: { apiKey: { type: "apiKey", in: "header", name: "X-API-Key" } },
+          },
+        },
+      }),
+    )
+    .use(healthRoutes(createHealthProbe(deps, VERSION)))
+    .use(meRoutes(config.HILO_API_KEY, deps.usersDb));
+}
+
+export type App = ReturnType<typeof createApp>;
+
+function validationMessage(error: unknown): string {
+  if (error && typeof error === "object" && "valueError" in error) {
+    const valueError = (error as { valueError?: { path?: string; message?: string } }).valueError;
+    if (valueError?.message) return `${valueError.path || "body"}: ${valueError.message}`;
+  }
+  if (error instanceof Error) {
+    try {
+      const parsed = JSON.parse(error.message) as { summary?: string; property?: string; message?: string };
+      if (parsed.summary) return parsed.summary;
+      if (parsed.message) return `${parsed.property ?? "input"}: ${parsed.message}`;
+    } catch {
+      return error.message.slice(0, 300);
+    }
+  }
+  return "invalid request";
+}

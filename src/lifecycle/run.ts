@@ -1,0 +1,67 @@
+// The lifecycle every long-running mode shares: config → ordered dependency checks → start →
+// wait for SIGTERM/SIGINT → stop within a bound → close clients in reverse → exit 0.
+import { type Config, ConfigError, loadConfig } from "../config";
+import { createLogger, type Logger } from "../observability/logger";
+import { closeDeps, checkDepsInOrder, createDeps, type Deps, StartupError } from "./dependencies";
+
+export interface RunningService {
+  /** Stop taking new work and finish what is in flight. Bounded by HILO_SHUTDOWN_GRACE_MS. */
+  stop(): Promise<void>;
+  /** Resolves if the service ends on its own (e.g. a scheduler that lost its lock). */
+  done?: Promise<void>;
+}
+
+export type StartService = (deps: Deps, log: Logger) => Promise<RunningService>;
+
+export const EXIT_CONFIG = 2;
+export const EXIT_STARTUP = 3;
+
+export function loadConfigOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`hilo: ${error.message}\n`);
+      process.exit(EXIT_CONFIG);
+    }
+    throw error;
+  }
+}
+
+export async function runService(mode: string, start: StartService): Promise<void> {
+  const startedAt = performance.now();
+  const config = loadConfigOrExit();
+  const log = createLogger(config.HILO_LOG_LEVEL, { mode, pid: process.pid });
+  const deps = createDeps(config);
+  try {
+    await checkDepsInOrder(deps, (line) => log.info(line));
+  } catch (error) {
+    if (error instanceof StartupError) {
+      log.error(error.message, { dependency: error.dependency });
+      process.stderr.write(`hilo: ${error.message}\n`);
+      process.exit(EXIT_STARTUP);
+    }
+    throw error;
+  }
+
+  const service = await start(deps, log);
+  log.info("ready", { startup_ms: Math.round(performance.now() - startedAt) });
+
+  let stopping = false;
+  const shutdown = async (reason: string, exitCode: number) => {
+    if (stopping) return;
+    stopping = true;
+    log.info("shutting down", { reason });
+    const grace = config.HILO_SHUTDOWN_GRACE_MS;
+    const timer = setTimeout(() => log.warn("in-flight work did not finish within the grace period", { grace_ms: grace }), grace);
+    await Promise.race([service.stop(), Bun.sleep(grace)]).catch((error) => log.error("stop failed", { error }));
+    clearTimeout(timer);
+    await closeDeps(deps);
+    log.info("stopped");
+    process.exit(exitCode);
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM", 0));
+  process.on("SIGINT", () => void shutdown("SIGINT", 0));
+  // A service that ends by itself (e.g. lost leadership) exits non-zero so a supervisor restarts it.
+  service.done?.then(() => shutdown("service ended", 1));
+}

@@ -1,0 +1,52 @@
+// Entry point of the single `hilo` binary: one subcommand per process type or ops task.
+import { runService } from "./lifecycle/run";
+import { startApi } from "./cli/api";
+import { runMigrate } from "./cli/migrate";
+import { startScheduler } from "./cli/scheduler";
+import { startWorker } from "./cli/worker";
+import { VERSION } from "./version";
+
+const HELP = `hilo ${VERSION}: the Ask Hilo backend
+
+Usage: hilo <command>
+
+Commands:
+  api         serve the HTTP + SSE API (PORT, default 8080)
+  worker      consume background jobs (BullMQ queues)
+  scheduler   fire cron jobs; exactly one active leader via a Redis lock
+  migrate     apply App MySQL migrations embedded in this binary
+
+Options:
+  -h, --help     show this help
+  -v, --version  print the version
+
+Configuration comes from environment variables; see the README.`;
+
+async function main(argv: string[]): Promise<void> {
+  const [command] = argv;
+  switch (command) {
+    case "api":
+      return runService("api", startApi);
+    case "worker":
+      return runService("worker", startWorker);
+    case "scheduler":
+      return runService("scheduler", startScheduler);
+    case "migrate":
+      return runMigrate();
+    case "-v":
+    case "--version":
+      console.log(VERSION);
+      return;
+    case undefined:
+    case "-h":
+    case "--help":
+    case "help":
+      console.log(HELP);
+      return;
+    default:
+      process.stderr.write(`hilo: unknown command '${command}'\n\n${HELP}\n`);
+      process.exit(64);
+  }
+}
+
+await main(process.argv.slice(2));
