@@ -1,9 +1,10 @@
 // Entry point of the single `hilo` binary: one subcommand per process type or ops task.
-import { runService } from "./lifecycle/run";
+
 import { startApi } from "./cli/api";
 import { runMigrate } from "./cli/migrate";
 import { startScheduler } from "./cli/scheduler";
 import { startWorker } from "./cli/worker";
+import { runService } from "./lifecycle/run";
 import { VERSION } from "./version";
 
 const HELP = `hilo ${VERSION}: the Ask Hilo backend

@@ -73,8 +73,15 @@ start_standin() { # name port command...
   started+=("$name")
 }
 
+# The external user DB's fixed schema, as the platform owns it (idempotent).
+prepare_users_db() {
+  mariadb --protocol=TCP -h127.0.0.1 -P"$HILO_STACK_MARIADB_PORT" -uhilo_admin -philo_admin \
+    <"$ROOT/scripts/seed/hilo-users.sql" || die "could not create the hilo_users schema"
+}
+
 install_debian_packages
 start_mariadb
+prepare_users_db
 start_redis
 mkdir -p "$LOCAL/pglite"
 start_standin pglite "$HILO_STACK_PGLITE_PORT" bun "$ROOT/scripts/standins/pglite/main.ts" \

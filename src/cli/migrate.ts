@@ -1,7 +1,8 @@
 // `hilo migrate`: applies the embedded App MySQL migrations. Needs only the App MySQL.
-import { withTimeout } from "../infra/dependency";
-import { createAppDb } from "../infra/app-db";
+
 import { migrateAppDb } from "../db/migrate";
+import { createAppDb } from "../infra/app-db";
+import { withTimeout } from "../infra/dependency";
 import { EXIT_STARTUP, loadConfigOrExit } from "../lifecycle/run";
 
 export async function runMigrate(): Promise<void> {

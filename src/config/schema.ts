@@ -18,7 +18,10 @@ export const DEV_DEFAULTS = {
 } as const;
 
 const url = (protocols: string[]) =>
-  z.url({ protocol: new RegExp(`^(${protocols.join("|")})$`), error: `must be a ${protocols.join(" or ")} URL` });
+  z.url({
+    protocol: new RegExp(`^(${protocols.join("|")})$`),
+    error: `must be a ${protocols.join(" or ")} URL`,
+  });
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
@@ -61,10 +64,18 @@ export const configSchema = z
     if (config.HILO_ENV !== "production") return;
     // Production refuses the well-known development secrets even when they are set explicitly.
     if (config.HILO_API_KEY === DEV_API_KEY) {
-      ctx.addIssue({ code: "custom", path: ["HILO_API_KEY"], message: "the development default is not allowed in production" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["HILO_API_KEY"],
+        message: "the development default is not allowed in production",
+      });
     }
     if (config.OPENAI_API_KEY === DEV_OPENAI_API_KEY) {
-      ctx.addIssue({ code: "custom", path: ["OPENAI_API_KEY"], message: "the development default is not allowed in production" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["OPENAI_API_KEY"],
+        message: "the development default is not allowed in production",
+      });
     }
   });
 

@@ -32,7 +32,10 @@ export async function migrateAppDb(client: AppDbClient): Promise<MigrationResult
   const connection = await client.pool.getConnection();
   try {
     // Two tasks deploying at once must not both run DDL: a named lock serialises them.
-    const [lockRows] = await connection.query("SELECT GET_LOCK(?, ?) AS locked", [MIGRATION_LOCK, MIGRATION_LOCK_WAIT_S]);
+    const [lockRows] = await connection.query("SELECT GET_LOCK(?, ?) AS locked", [
+      MIGRATION_LOCK,
+      MIGRATION_LOCK_WAIT_S,
+    ]);
     if ((lockRows as { locked: number }[])[0]?.locked !== 1) {
       throw new Error(`could not take the migration lock within ${MIGRATION_LOCK_WAIT_S} s`);
     }

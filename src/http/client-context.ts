@@ -60,7 +60,8 @@ export function readClientContext(header: HeaderLookup, apiKey: string): ClientC
 
   const timezone = header("x-timezone");
   if (!timezone) throw invalidHeader("X-Timezone", "is required");
-  if (!isIanaTimeZone(timezone)) throw invalidHeader("X-Timezone", "must be an IANA time zone such as Europe/London");
+  if (!isIanaTimeZone(timezone))
+    throw invalidHeader("X-Timezone", "must be an IANA time zone such as Europe/London");
 
   const platform = header("x-platform")?.toLowerCase();
   if (!platform) throw invalidHeader("X-Platform", "is required");
@@ -74,4 +75,3 @@ export function readClientContext(header: HeaderLookup, apiKey: string): ClientC
 
   return { userId, timezone, platform: platform as Platform, appVersion };
 }
-

@@ -23,8 +23,10 @@ export class ApiError extends Error {
   }
 }
 
-export const unauthorized = (message = "missing or invalid X-API-Key") => new ApiError(401, "unauthorized", message);
-export const invalidHeader = (header: string, why: string) => new ApiError(400, "invalid_header", `${header}: ${why}`);
+export const unauthorized = (message = "missing or invalid X-API-Key") =>
+  new ApiError(401, "unauthorized", message);
+export const invalidHeader = (header: string, why: string) =>
+  new ApiError(400, "invalid_header", `${header}: ${why}`);
 export const invalidRequest = (message: string) => new ApiError(400, "invalid_request", message);
 export const notFound = (what: string) => new ApiError(404, "not_found", `${what} not found`);
 export const payloadTooLarge = (limitBytes: number) =>
@@ -38,6 +40,11 @@ export function errorBody(code: ErrorCode, message: string): ErrorBody {
   return { error: { code, message } };
 }
 
-export function errorResponse(status: number, code: ErrorCode, message: string, headers?: Record<string, string>): Response {
+export function errorResponse(
+  status: number,
+  code: ErrorCode,
+  message: string,
+  headers?: Record<string, string>,
+): Response {
   return Response.json(errorBody(code, message), { status, headers });
 }

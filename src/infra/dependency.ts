@@ -1,6 +1,13 @@
 // The shape every datastore client takes so the lifecycle can check and close them uniformly.
 
-export const DEPENDENCY_NAMES = ["app_mysql", "users_mysql", "mongodb", "postgres", "redis", "model"] as const;
+export const DEPENDENCY_NAMES = [
+  "app_mysql",
+  "users_mysql",
+  "mongodb",
+  "postgres",
+  "redis",
+  "model",
+] as const;
 export type DependencyName = (typeof DEPENDENCY_NAMES)[number];
 
 export interface Dependency {

@@ -26,7 +26,9 @@ export class StartupError extends Error {
     readonly dependency: DependencyName,
     cause: unknown,
   ) {
-    super(`start-up failed: ${dependency} is unreachable (${cause instanceof Error ? cause.message : String(cause)})`);
+    super(
+      `start-up failed: ${dependency} is unreachable (${cause instanceof Error ? cause.message : String(cause)})`,
+    );
     this.name = "StartupError";
   }
 }
@@ -39,7 +41,16 @@ export function createDeps(config: Config): Deps {
   const faqDb = createFaqDb(config.FAQ_DB_URL, timeoutMs);
   const redis = createRedis(config.REDIS_URL, timeoutMs);
   const model = createModelClient(config.OPENAI_BASE_URL, config.OPENAI_API_KEY, timeoutMs);
-  return { config, appDb, usersDb, mongo, faqDb, redis, model, all: [appDb, usersDb, mongo, faqDb, redis, model] };
+  return {
+    config,
+    appDb,
+    usersDb,
+    mongo,
+    faqDb,
+    redis,
+    model,
+    all: [appDb, usersDb, mongo, faqDb, redis, model],
+  };
 }
 
 /** Checks each dependency in order; the first failure stops start-up and everything is closed. */
@@ -66,7 +77,10 @@ export async function closeDeps(deps: Deps): Promise<void> {
 }
 
 /** One boolean per dependency, checked concurrently with a short timeout: the /health payload. */
-export async function probeDeps(deps: Deps, skip: DependencyName[] = []): Promise<Record<DependencyName, boolean>> {
+export async function probeDeps(
+  deps: Deps,
+  skip: DependencyName[] = [],
+): Promise<Record<DependencyName, boolean>> {
   const timeoutMs = deps.config.HILO_HEALTH_CHECK_TIMEOUT_MS;
   const results = await Promise.all(
     deps.all.map(async (dependency) => {

@@ -2,7 +2,7 @@
 // wait for SIGTERM/SIGINT → stop within a bound → close clients in reverse → exit 0.
 import { type Config, ConfigError, loadConfig } from "../config";
 import { createLogger, type Logger } from "../observability/logger";
-import { closeDeps, checkDepsInOrder, createDeps, type Deps, StartupError } from "./dependencies";
+import { checkDepsInOrder, closeDeps, createDeps, type Deps, StartupError } from "./dependencies";
 
 export interface RunningService {
   /** Stop taking new work and finish what is in flight. Bounded by HILO_SHUTDOWN_GRACE_MS. */
@@ -53,8 +53,13 @@ export async function runService(mode: string, start: StartService): Promise<voi
     stopping = true;
     log.info("shutting down", { reason });
     const grace = config.HILO_SHUTDOWN_GRACE_MS;
-    const timer = setTimeout(() => log.warn("in-flight work did not finish within the grace period", { grace_ms: grace }), grace);
-    await Promise.race([service.stop(), Bun.sleep(grace)]).catch((error) => log.error("stop failed", { error }));
+    const timer = setTimeout(
+      () => log.warn("in-flight work did not finish within the grace period", { grace_ms: grace }),
+      grace,
+    );
+    await Promise.race([service.stop(), Bun.sleep(grace)]).catch((error) =>
+      log.error("stop failed", { error }),
+    );
     clearTimeout(timer);
     await closeDeps(deps);
     log.info("stopped");

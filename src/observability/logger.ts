@@ -14,7 +14,10 @@ export interface Logger {
 export function createLogger(level: LogLevel, base: Record<string, unknown> = {}): Logger {
   const write = (at: LogLevel, message: string, fields?: Record<string, unknown>) => {
     if (RANK[at] < RANK[level]) return;
-    const line = JSON.stringify({ t: new Date().toISOString(), level: at, msg: message, ...base, ...fields }, errorReplacer);
+    const line = JSON.stringify(
+      { t: new Date().toISOString(), level: at, msg: message, ...base, ...fields },
+      errorReplacer,
+    );
     if (at === "error" || at === "warn") process.stderr.write(`${line}\n`);
     else process.stdout.write(`${line}\n`);
   };

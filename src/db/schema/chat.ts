@@ -1,6 +1,15 @@
 // Chat sessions, their messages, and the idempotency claims that make a send happen once.
 import { sql } from "drizzle-orm";
-import { index, int, mediumtext, mysqlEnum, mysqlTable, uniqueIndex, varchar, char } from "drizzle-orm/mysql-core";
+import {
+  char,
+  index,
+  int,
+  mediumtext,
+  mysqlEnum,
+  mysqlTable,
+  uniqueIndex,
+  varchar,
+} from "drizzle-orm/mysql-core";
 import { id, userId, utc } from "./columns";
 
 export const chatSessions = mysqlTable(

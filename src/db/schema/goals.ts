@@ -16,7 +16,14 @@ import {
 } from "drizzle-orm/mysql-core";
 import { id, userId, utc } from "./columns";
 
-export const GOAL_STATUSES = ["awaiting_confirmation", "active", "paused", "achieved", "missed", "errored"] as const;
+export const GOAL_STATUSES = [
+  "awaiting_confirmation",
+  "active",
+  "paused",
+  "achieved",
+  "missed",
+  "errored",
+] as const;
 export const GOAL_KINDS = ["streak", "count_hits_in_window", "sustained_pattern"] as const;
 
 export const goals = mysqlTable(

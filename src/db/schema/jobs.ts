@@ -18,7 +18,10 @@ export const backgroundTasks = mysqlTable(
     heartbeatAt: utc("heartbeat_at"),
     finishedAt: utc("finished_at"),
   },
-  (table) => [index("background_tasks_kind_created").on(table.kind, table.createdAt), index("background_tasks_status").on(table.status)],
+  (table) => [
+    index("background_tasks_kind_created").on(table.kind, table.createdAt),
+    index("background_tasks_status").on(table.status),
+  ],
 );
 
 export const qaResults = mysqlTable(

@@ -1,0 +1,79 @@
+// What tests need to reach the local stack and build the real app graph against it.
+import { randomUUID } from "node:crypto";
+import mysql from "mysql2/promise";
+import { type Config, loadConfig } from "../../src/config";
+import { createApp } from "../../src/http/app";
+import { closeDeps, createDeps, type Deps } from "../../src/lifecycle/dependencies";
+import { createLogger } from "../../src/observability/logger";
+
+export const TEST_API_KEY = "test-hilo-api-key-0123456789";
+
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  return loadConfig({ ...process.env, HILO_API_KEY: TEST_API_KEY, ...overrides });
+}
+
+export function requireEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: start the local stack with ./scripts/test`);
+  return value;
+}
+
+export interface TestApp {
+  deps: Deps;
+  /** Sends a request through the real Elysia app (no socket). */
+  request(path: string, init?: RequestInit): Promise<Response>;
+  close(): Promise<void>;
+}
+
+export function buildTestApp(overrides: Record<string, string> = {}): TestApp {
+  const deps = createDeps(testConfig(overrides));
+  const app = createApp({ deps, log: createLogger("error") });
+  return {
+    deps,
+    request: (path, init) => app.handle(new Request(`http://hilo.test${path}`, init)),
+    close: () => closeDeps(deps),
+  };
+}
+
+/** A unique user id per test, so tests never see each other's rows. */
+export function newUserId(prefix = "u"): string {
+  return `${prefix}-${randomUUID().slice(0, 12)}`;
+}
+
+export function clientHeaders(userId: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    "X-API-Key": TEST_API_KEY,
+    "X-User-ID": userId,
+    "X-Timezone": "Europe/London",
+    "X-Platform": "ios",
+    "X-App-Version": "4.12.0",
+    ...extra,
+  };
+}
+
+/** Admin connection to the stack's MariaDB (seeding the external user DB, scratch databases). */
+export async function adminConnection(): Promise<mysql.Connection> {
+  return mysql.createConnection({ uri: requireEnv("HILO_ADMIN_DB_URL"), multipleStatements: true });
+}
+
+export interface SeedUser {
+  userId: string;
+  watchId: string;
+  firstName: string;
+  timezone: string;
+}
+
+export async function seedUserProfile(user: SeedUser): Promise<void> {
+  const admin = await adminConnection();
+  try {
+    await admin.query(
+      `INSERT INTO hilo_users.users (user_id, watch_id, first_name, timezone,
+         target_systolic_min, target_systolic_max, target_diastolic_min, target_diastolic_max)
+       VALUES (?, ?, ?, ?, 90, 130, 60, 85)
+       ON DUPLICATE KEY UPDATE first_name = VALUES(first_name), timezone = VALUES(timezone)`,
+      [user.userId, user.watchId, user.firstName, user.timezone],
+    );
+  } finally {
+    await admin.end();
+  }
+}
