@@ -1,0 +1,60 @@
+// What the stand-in answers when no test script matches (the offline demo). Everything is a pure function
+// of the request, so the demo and any unscripted test request behave the same on every run.
+import type { ChatRequest } from "./chat-request.ts";
+import { toolResultsForCurrentTurn } from "./chat-request.ts";
+import { sampleFromSchema } from "./json-schema.ts";
+import {
+  followUpQuestions,
+  friendlyAnswer,
+  keywords,
+  summariseToolResults,
+  topicPhrase,
+} from "./offline-text.ts";
+import { type PlannedCall, planToolCalls } from "./offline-tools.ts";
+
+export type OfflineTurn = { kind: "text"; content: string } | { kind: "tool_calls"; calls: PlannedCall[] };
+
+function todayUtc(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+function phraseFor(key: string, lastUserMessage: string): string {
+  const k = key.toLowerCase();
+  if (/title|name|subject|headline/.test(k)) return topicPhrase(lastUserMessage, 6) || "Health chat";
+  if (/lang|locale/.test(k)) return "en";
+  if (/question|query/.test(k)) return lastUserMessage || "How are my readings?";
+  if (/summary|answer|text|content|message|response|reply|explanation|reason/.test(k)) {
+    return friendlyAnswer(lastUserMessage);
+  }
+  return "Not available offline";
+}
+
+export function structuredReply(schema: unknown, lastUserMessage: string): string {
+  const value = sampleFromSchema(schema, {
+    includeOptional: true,
+    phrase: (key) => phraseFor(key, lastUserMessage),
+    stringList: (key) =>
+      /tag|keyword|topic|categor|label/i.test(key)
+        ? keywords(lastUserMessage)
+        : followUpQuestions(lastUserMessage),
+    today: todayUtc(),
+  });
+  return JSON.stringify(value);
+}
+
+export function offlineTurn(req: ChatRequest): OfflineTurn {
+  if (req.responseFormat.type === "json_schema") {
+    return { kind: "text", content: structuredReply(req.responseFormat.schema, req.lastUserMessage) };
+  }
+  if (req.responseFormat.type === "json_object") {
+    return { kind: "text", content: JSON.stringify({ answer: friendlyAnswer(req.lastUserMessage) }) };
+  }
+  const results = toolResultsForCurrentTurn(req.messages);
+  if (results.length > 0) return { kind: "text", content: summariseToolResults(results) };
+  const last = req.messages[req.messages.length - 1];
+  if (req.tools.length > 0 && last?.role === "user") {
+    const calls = planToolCalls(req.lastUserMessage, req.tools, todayUtc());
+    if (calls.length > 0) return { kind: "tool_calls", calls };
+  }
+  return { kind: "text", content: friendlyAnswer(req.lastUserMessage) };
+}

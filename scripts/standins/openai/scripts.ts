@@ -1,0 +1,124 @@
+// Scripted replies registered by tests through POST /_standin/script. A rule's replies are consumed in
+// order by successive matching requests, which is how one tool-calling turn (several requests sharing the
+// same last user message) gets its tool round and then its final answer.
+import { z } from "zod";
+
+const delayMs = z.number().nonnegative().optional();
+const tokenDelayMs = z.number().nonnegative().optional();
+
+const errorSpec = z.object({
+  status: z.number().int().min(400).max(599),
+  message: z.string().optional(),
+  retryAfterSeconds: z.number().nonnegative().optional(),
+  type: z.string().optional(),
+  code: z.string().nullable().optional(),
+});
+
+const hangReply = z.object({ hang: z.literal(true), delayMs });
+const errorReply = z.object({ error: errorSpec, delayMs });
+const toolCallsReply = z.object({
+  tool_calls: z
+    .array(
+      z.object({
+        name: z.string().min(1),
+        // A string is sent verbatim, so tests can inject malformed JSON arguments on purpose.
+        arguments: z.union([z.record(z.string(), z.unknown()), z.string()]).default({}),
+      }),
+    )
+    .min(1),
+  content: z.string().optional(),
+  tokenDelayMs,
+  delayMs,
+});
+const contentReply = z.object({ content: z.string(), tokenDelayMs, delayMs });
+const delayOnlyReply = z.object({ delayMs: z.number().nonnegative() });
+
+// Order matters: z.object strips unknown keys, so the most specific shapes must be tried first.
+export const chatReplySchema = z.union([hangReply, errorReply, toolCallsReply, contentReply]);
+export const embeddingsReplySchema = z.union([hangReply, errorReply, delayOnlyReply]);
+
+export type ChatReply = z.infer<typeof chatReplySchema>;
+export type EmbeddingsReply = z.infer<typeof embeddingsReplySchema>;
+export type ErrorSpec = z.infer<typeof errorSpec>;
+
+export const scriptRequestSchema = z.discriminatedUnion("endpoint", [
+  z.object({ endpoint: z.literal("chat"), match: z.string(), replies: z.array(chatReplySchema).min(1) }),
+  z.object({
+    endpoint: z.literal("embeddings"),
+    match: z.string(),
+    replies: z.array(embeddingsReplySchema).min(1),
+  }),
+]);
+
+export type ScriptRequest = z.infer<typeof scriptRequestSchema>;
+
+type Rule =
+  | { id: number; endpoint: "chat"; match: string; replies: ChatReply[] }
+  | { id: number; endpoint: "embeddings"; match: string; replies: EmbeddingsReply[] };
+
+export interface RuleSummary {
+  id: number;
+  endpoint: "chat" | "embeddings";
+  match: string;
+  remaining: number;
+}
+
+export class ScriptBook {
+  private rules: Rule[] = [];
+  private nextId = 1;
+
+  add(script: ScriptRequest): RuleSummary {
+    const id = this.nextId++;
+    const rule: Rule =
+      script.endpoint === "chat"
+        ? { id, endpoint: "chat", match: script.match, replies: [...script.replies] }
+        : { id, endpoint: "embeddings", match: script.match, replies: [...script.replies] };
+    this.rules.push(rule);
+    return { id, endpoint: rule.endpoint, match: rule.match, remaining: rule.replies.length };
+  }
+
+  list(): RuleSummary[] {
+    return this.rules.map((r) => ({
+      id: r.id,
+      endpoint: r.endpoint,
+      match: r.match,
+      remaining: r.replies.length,
+    }));
+  }
+
+  clear(): void {
+    this.rules = [];
+    this.nextId = 1;
+  }
+
+  takeChat(lastUserMessage: string): { match: string; reply: ChatReply } | undefined {
+    const rule = this.findNewest((r) => r.endpoint === "chat" && lastUserMessage.includes(r.match));
+    if (rule?.endpoint !== "chat") return undefined;
+    const reply = rule.replies.shift();
+    this.dropIfExhausted(rule);
+    return reply === undefined ? undefined : { match: rule.match, reply };
+  }
+
+  takeEmbeddings(inputs: readonly string[]): { match: string; reply: EmbeddingsReply } | undefined {
+    const rule = this.findNewest(
+      (r) => r.endpoint === "embeddings" && inputs.some((input) => input.includes(r.match)),
+    );
+    if (rule?.endpoint !== "embeddings") return undefined;
+    const reply = rule.replies.shift();
+    this.dropIfExhausted(rule);
+    return reply === undefined ? undefined : { match: rule.match, reply };
+  }
+
+  // Newest first, so a test can override a broader rule registered earlier (e.g. in a beforeEach).
+  private findNewest(predicate: (rule: Rule) => boolean): Rule | undefined {
+    for (let i = this.rules.length - 1; i >= 0; i--) {
+      const rule = this.rules[i];
+      if (rule !== undefined && predicate(rule)) return rule;
+    }
+    return undefined;
+  }
+
+  private dropIfExhausted(rule: Rule): void {
+    if (rule.replies.length === 0) this.rules = this.rules.filter((r) => r.id !== rule.id);
+  }
+}
