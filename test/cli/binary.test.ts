@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type mysql from "mysql2/promise";
-import { ROOT, spawnHilo } from "../support/processes";
+import { PRODUCTION_REQUIRED, ROOT, spawnHilo } from "../support/processes";
 import { adminConnection, requireEnv } from "../support/stack";
 
 const outDir = mkdtempSync(join(tmpdir(), "hilo-bin-"));
@@ -53,15 +53,7 @@ describe("dist/hilo", () => {
   test("HILO_ENV=production with no config fails naming every missing variable", async () => {
     const hilo = run(["api"], { HILO_ENV: "production" });
     expect(await hilo.exited).toBe(2);
-    for (const name of [
-      "HILO_API_KEY",
-      "APP_DB_URL",
-      "HILO_USERS_DB_URL",
-      "MONGO_URL",
-      "FAQ_DB_URL",
-      "REDIS_URL",
-      "OPENAI_API_KEY",
-    ]) {
+    for (const name of PRODUCTION_REQUIRED) {
       expect(hilo.output()).toContain(name);
     }
   });

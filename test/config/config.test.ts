@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { ConfigError, loadConfig } from "../../src/config";
 import { DEV_API_KEY } from "../../src/config/schema";
+import { PRODUCTION_REQUIRED } from "../support/processes";
 
 const PRODUCTION_ENV = {
   HILO_ENV: "production",
@@ -36,15 +37,7 @@ describe("config", () => {
 
   test("production with nothing set names every missing variable at once", () => {
     const problems = problemsOf({ HILO_ENV: "production" });
-    for (const name of [
-      "HILO_API_KEY",
-      "APP_DB_URL",
-      "HILO_USERS_DB_URL",
-      "MONGO_URL",
-      "FAQ_DB_URL",
-      "REDIS_URL",
-      "OPENAI_API_KEY",
-    ]) {
+    for (const name of PRODUCTION_REQUIRED) {
       expect(problems).toContain(`${name}: is required`);
     }
   });

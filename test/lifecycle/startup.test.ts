@@ -1,20 +1,12 @@
 // Start-up of every long-running mode: config fail-fast, ordered dependency checks, and shutdown.
 import { describe, expect, test } from "bun:test";
-import { freePort, spawnHilo, stackEnv } from "../support/processes";
+import { freePort, PRODUCTION_REQUIRED, spawnHilo, stackEnv } from "../support/processes";
 
 describe("start-up", () => {
   test("production with no config exits non-zero naming every missing variable", async () => {
     const hilo = spawnHilo(["api"], { HILO_ENV: "production" });
     expect(await hilo.exited).toBe(2);
-    for (const name of [
-      "HILO_API_KEY",
-      "APP_DB_URL",
-      "HILO_USERS_DB_URL",
-      "MONGO_URL",
-      "FAQ_DB_URL",
-      "REDIS_URL",
-      "OPENAI_API_KEY",
-    ]) {
+    for (const name of PRODUCTION_REQUIRED) {
       expect(hilo.output()).toContain(`${name}: is required`);
     }
   });

@@ -92,3 +92,14 @@ export async function freePort(): Promise<number> {
   listener.stop(true);
   return port;
 }
+
+/** The variables production refuses to default, in the order the schema declares them. */
+export const PRODUCTION_REQUIRED = [
+  "HILO_API_KEY",
+  "APP_DB_URL",
+  "HILO_USERS_DB_URL",
+  "MONGO_URL",
+  "FAQ_DB_URL",
+  "REDIS_URL",
+  "OPENAI_API_KEY",
+] as const;
