@@ -1,10 +1,14 @@
 // `hilo api`: the HTTP + SSE server.
+import { createChat } from "../chat/compose";
+import { startReconciler } from "../chat/reconciler";
 import { createApp } from "../http/app";
 import type { StartService } from "../lifecycle/run";
 
 export const startApi: StartService = async (deps, log) => {
   const { config } = deps;
-  const app = createApp({ deps, log }).listen({
+  const chat = createChat(deps, log);
+  const reconciler = startReconciler(deps, log);
+  const app = createApp({ deps, log, chat }).listen({
     hostname: config.HOST,
     port: config.PORT,
     maxRequestBodySize: config.HILO_MAX_BODY_BYTES,
@@ -17,8 +21,11 @@ export const startApi: StartService = async (deps, log) => {
   log.info("listening", { url: `http://${config.HOST}:${server.port}` });
   return {
     stop: async () => {
-      // stop(false): refuse new connections, let in-flight requests finish.
+      reconciler.stop();
+      // stop(false): refuse new connections, let in-flight requests (and streams) finish; then let
+      // running turns complete so their answers are stored. The lifecycle bounds both.
       await server.stop(false);
+      await chat.services.stop();
     },
   };
 };

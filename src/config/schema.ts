@@ -49,6 +49,14 @@ export const configSchema = z
     HILO_JUDGE_MODEL: z.string().min(1).default("o4-mini"),
     HILO_EMBEDDING_MODEL: z.string().min(1).default("text-embedding-3-small"),
     HILO_EMBEDDING_DIMENSIONS: int(8, 4096).default(1536),
+    // Process-wide cap on concurrent model calls (the provider's rate limit is per key, not per task).
+    HILO_MAX_CONCURRENT_MODEL_CALLS: int(1, 1_000).default(32),
+
+    // Wall-clock budget of one chat turn; the agent loop has no iteration cap, only this.
+    HILO_TURN_BUDGET_MS: int(1_000, 600_000).default(60_000),
+
+    // Well inside Bun's and typical load balancers' idle timeouts (ALB: 60 s).
+    HILO_SSE_KEEPALIVE_MS: int(100, 60_000).default(15_000),
 
     HILO_STARTUP_CHECK_TIMEOUT_MS: int(100, 120_000).default(5_000),
     HILO_HEALTH_CHECK_TIMEOUT_MS: int(50, 30_000).default(1_000),

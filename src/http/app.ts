@@ -2,6 +2,8 @@
 import { openapi } from "@elysiajs/openapi";
 import { Elysia } from "elysia";
 import { z } from "zod";
+import type { Chat } from "../chat/compose";
+import { chatRoutes } from "../chat/routes";
 import type { Deps } from "../lifecycle/dependencies";
 import { createHealthProbe } from "../observability/health";
 import type { Logger } from "../observability/logger";
@@ -13,9 +15,10 @@ import { meRoutes } from "./routes/me";
 export interface AppOptions {
   deps: Deps;
   log: Logger;
+  chat: Chat;
 }
 
-export function createApp({ deps, log }: AppOptions) {
+export function createApp({ deps, log, chat }: AppOptions) {
   const { config } = deps;
   const maxBodyBytes = config.HILO_MAX_BODY_BYTES;
   const isProduction = config.HILO_ENV === "production";
@@ -67,7 +70,8 @@ export function createApp({ deps, log }: AppOptions) {
       }),
     )
     .use(healthRoutes(createHealthProbe(deps, VERSION)))
-    .use(meRoutes(config.HILO_API_KEY, deps.usersDb));
+    .use(meRoutes(config.HILO_API_KEY, deps.usersDb))
+    .use(chatRoutes({ apiKey: config.HILO_API_KEY, services: chat.services, openSessionPrompt: chat.openSessionPrompt }));
 }
 
 export type App = ReturnType<typeof createApp>;

@@ -21,6 +21,10 @@ export function createAppDb(url: string, connectTimeoutMs: number): AppDbClient 
     dateStrings: false,
     enableKeepAlive: true,
   });
+  // CURRENT_TIMESTAMP defaults and heartbeats must be UTC like the values the driver writes.
+  pool.pool.on("connection", (connection) => {
+    connection.query("SET time_zone = '+00:00'");
+  });
   return {
     name: "app_mysql",
     pool,

@@ -262,6 +262,44 @@ describe("chat completions", () => {
     expect(await ask()).toBe("older");
   });
 
+  test("chat rules skip structured (json) requests; format: json rules serve only those", async () => {
+    const jsonFormat = {
+      type: "json_schema" as const,
+      json_schema: {
+        name: "suggestions",
+        strict: true,
+        schema: z.toJSONSchema(z.strictObject({ suggestions: z.array(z.string()) })),
+      },
+    };
+    const ask = (extra: Record<string, unknown> = {}) =>
+      client.chat.completions
+        .create({ model: "m", messages: [{ role: "user", content: "format split please" }], ...extra })
+        .then((reply) => reply.choices[0]?.message.content);
+    await control("POST", "/_standin/script", {
+      match: "format split",
+      replies: [{ content: "agent reply" }],
+    });
+    await control("POST", "/_standin/script", {
+      match: "format split",
+      format: "json",
+      replies: [{ content: '{"suggestions":["scripted?"]}' }],
+    });
+
+    // The json rule is newer but does not serve the plain request; the chat rule does not serve the
+    // structured ones (json_schema or json_object).
+    expect(await ask()).toBe("agent reply");
+    expect(await ask({ response_format: jsonFormat })).toBe('{"suggestions":["scripted?"]}');
+    const unscripted = await ask({ response_format: jsonFormat });
+    expect(JSON.parse(unscripted ?? "")).toHaveProperty("suggestions");
+    expect(unscripted).not.toContain("scripted?");
+    await script("format split", [{ content: "agent again" }]);
+    expect(JSON.parse((await ask({ response_format: { type: "json_object" } })) ?? "")).toHaveProperty(
+      "answer",
+    );
+    expect(await ask()).toBe("agent again");
+    expect((await stats()).by_match).toEqual({ "format split": 3 });
+  });
+
   test("429 surfaces as RateLimitError with Retry-After", async () => {
     await script("rate", [{ error: { status: 429, retryAfterSeconds: 7 } }]);
     const error = await client.chat.completions

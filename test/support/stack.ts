@@ -1,6 +1,7 @@
 // What tests need to reach the local stack and build the real app graph against it.
 import { randomUUID } from "node:crypto";
 import mysql from "mysql2/promise";
+import { type Chat, createChat } from "../../src/chat/compose";
 import { type Config, loadConfig } from "../../src/config";
 import { createApp } from "../../src/http/app";
 import { closeDeps, createDeps, type Deps } from "../../src/lifecycle/dependencies";
@@ -20,6 +21,7 @@ export function requireEnv(name: string): string {
 
 export interface TestApp {
   deps: Deps;
+  chat: Chat;
   /** Sends a request through the real Elysia app (no socket). */
   request(path: string, init?: RequestInit): Promise<Response>;
   close(): Promise<void>;
@@ -27,11 +29,17 @@ export interface TestApp {
 
 export function buildTestApp(overrides: Record<string, string> = {}): TestApp {
   const deps = createDeps(testConfig(overrides));
-  const app = createApp({ deps, log: createLogger("error") });
+  const log = createLogger("error");
+  const chat = createChat(deps, log);
+  const app = createApp({ deps, log, chat });
   return {
     deps,
+    chat,
     request: (path, init) => app.handle(new Request(`http://hilo.test${path}`, init)),
-    close: () => closeDeps(deps),
+    close: async () => {
+      await chat.services.stop();
+      await closeDeps(deps);
+    },
   };
 }
 

@@ -57,7 +57,8 @@ export async function handleChatCompletions(httpReq: Request, ctx: StandinContex
     body: req.body,
   });
 
-  const scripted = ctx.scripts.takeChat(req.lastUserMessage);
+  const format = req.responseFormat.type === "text" ? "chat" : "json";
+  const scripted = ctx.scripts.takeChat(req.lastUserMessage, format);
   if (scripted !== undefined) ctx.recorder.recordMatch(scripted.match);
   const reply = scripted?.reply;
   const signal = AbortSignal.any([httpReq.signal, ctx.shutdown]);

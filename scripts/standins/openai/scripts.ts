@@ -1,6 +1,11 @@
 // Scripted replies registered by tests through POST /_standin/script. A rule's replies are consumed in
 // order by successive matching requests, which is how one tool-calling turn (several requests sharing the
 // same last user message) gets its tool round and then its final answer.
+//
+// A chat rule has a `format`: "chat" (the default) serves only requests without a structured
+// response_format, "json" only requests with a json_schema / json_object one. Follow-up calls of a turn
+// (suggestions, the safety judge) repeat the user's message, so without this split they would consume
+// the replies scripted for the agent.
 import { z } from "zod";
 
 const delayMs = z.number().nonnegative().optional();
@@ -42,7 +47,12 @@ export type EmbeddingsReply = z.infer<typeof embeddingsReplySchema>;
 export type ErrorSpec = z.infer<typeof errorSpec>;
 
 export const scriptRequestSchema = z.discriminatedUnion("endpoint", [
-  z.object({ endpoint: z.literal("chat"), match: z.string(), replies: z.array(chatReplySchema).min(1) }),
+  z.object({
+    endpoint: z.literal("chat"),
+    match: z.string(),
+    format: z.enum(["chat", "json"]).default("chat"),
+    replies: z.array(chatReplySchema).min(1),
+  }),
   z.object({
     endpoint: z.literal("embeddings"),
     match: z.string(),
@@ -52,14 +62,18 @@ export const scriptRequestSchema = z.discriminatedUnion("endpoint", [
 
 export type ScriptRequest = z.infer<typeof scriptRequestSchema>;
 
+/** Which chat requests a rule serves: plain chat, or structured (json_schema / json_object) replies. */
+export type ChatFormat = "chat" | "json";
+
 type Rule =
-  | { id: number; endpoint: "chat"; match: string; replies: ChatReply[] }
+  | { id: number; endpoint: "chat"; match: string; format: ChatFormat; replies: ChatReply[] }
   | { id: number; endpoint: "embeddings"; match: string; replies: EmbeddingsReply[] };
 
 export interface RuleSummary {
   id: number;
   endpoint: "chat" | "embeddings";
   match: string;
+  format?: ChatFormat;
   remaining: number;
 }
 
@@ -71,19 +85,14 @@ export class ScriptBook {
     const id = this.nextId++;
     const rule: Rule =
       script.endpoint === "chat"
-        ? { id, endpoint: "chat", match: script.match, replies: [...script.replies] }
+        ? { id, endpoint: "chat", match: script.match, format: script.format, replies: [...script.replies] }
         : { id, endpoint: "embeddings", match: script.match, replies: [...script.replies] };
     this.rules.push(rule);
-    return { id, endpoint: rule.endpoint, match: rule.match, remaining: rule.replies.length };
+    return summarise(rule);
   }
 
   list(): RuleSummary[] {
-    return this.rules.map((r) => ({
-      id: r.id,
-      endpoint: r.endpoint,
-      match: r.match,
-      remaining: r.replies.length,
-    }));
+    return this.rules.map(summarise);
   }
 
   clear(): void {
@@ -91,8 +100,10 @@ export class ScriptBook {
     this.nextId = 1;
   }
 
-  takeChat(lastUserMessage: string): { match: string; reply: ChatReply } | undefined {
-    const rule = this.findNewest((r) => r.endpoint === "chat" && lastUserMessage.includes(r.match));
+  takeChat(lastUserMessage: string, format: ChatFormat): { match: string; reply: ChatReply } | undefined {
+    const rule = this.findNewest(
+      (r) => r.endpoint === "chat" && r.format === format && lastUserMessage.includes(r.match),
+    );
     if (rule?.endpoint !== "chat") return undefined;
     const reply = rule.replies.shift();
     this.dropIfExhausted(rule);
@@ -121,4 +132,15 @@ export class ScriptBook {
   private dropIfExhausted(rule: Rule): void {
     if (rule.replies.length === 0) this.rules = this.rules.filter((r) => r.id !== rule.id);
   }
+}
+
+function summarise(rule: Rule): RuleSummary {
+  const summary: RuleSummary = {
+    id: rule.id,
+    endpoint: rule.endpoint,
+    match: rule.match,
+    remaining: rule.replies.length,
+  };
+  if (rule.endpoint === "chat") summary.format = rule.format;
+  return summary;
 }

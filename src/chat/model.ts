@@ -1,0 +1,67 @@
+// Request and response schemas of the chat routes: the contract the mobile apps build against.
+import { z } from "zod";
+
+export const MESSAGE_MAX_CHARS = 4_000;
+
+export const sessionParams = z.object({ id: z.string().min(1).max(64) });
+export const turnParams = z.object({ id: z.string().min(1).max(64), turnId: z.string().min(1).max(64) });
+
+export const pageQuery = z.object({
+  cursor: z.string().min(1).max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+
+export const sendBody = z.object({
+  message: z
+    .string()
+    .trim()
+    .min(1, "message must not be empty")
+    .refine(
+      (text) => Array.from(text).length <= MESSAGE_MAX_CHARS,
+      `message must be at most ${MESSAGE_MAX_CHARS} characters`,
+    ),
+});
+
+export const eventsQuery = z.object({ last_event_id: z.string().max(64).optional() });
+
+export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{8,128}$/;
+
+export const createdSession = z.object({ session_id: z.string(), created_at: z.string() });
+
+export const sessionList = z.object({
+  sessions: z.array(
+    z.object({
+      session_id: z.string(),
+      title: z.string().nullable(),
+      created_at: z.string(),
+      last_activity_at: z.string(),
+    }),
+  ),
+  next_cursor: z.string().nullable(),
+});
+
+export const messageList = z.object({
+  messages: z.array(
+    z.object({
+      message_id: z.string(),
+      role: z.enum(["user", "assistant"]),
+      content: z.string(),
+      turn_id: z.string().nullable(),
+      created_at: z.string(),
+    }),
+  ),
+  next_cursor: z.string().nullable(),
+});
+
+export const turnStatus = z.object({
+  turn_id: z.string(),
+  session_id: z.string(),
+  status: z.enum(["running", "done", "failed"]),
+  answer: z.string().optional(),
+});
+
+export const acceptedTurn = z.object({
+  session_id: z.string(),
+  turn_id: z.string(),
+  status: z.enum(["thinking", "done", "failed"]),
+});

@@ -1,0 +1,46 @@
+// Self-healing for turns whose producer died (process killed, instance lost): a running claim that
+// stopped heartbeating is marked failed, and its log gets `error` + `end` so waiting clients stop
+// and retry (which re-runs the turn). Safe on every instance at once: each step is a compare-and-set.
+import type { Deps } from "../lifecycle/dependencies";
+import type { Logger } from "../observability/logger";
+import { failClaim, findOrphanedClaims } from "./claims";
+import { HEARTBEAT_INTERVAL_MS } from "./producer";
+import { createTurnLogWriter, turnLogKey } from "./turn-log";
+
+/** Three missed heartbeats: long enough to ride out a slow database, short enough for a user. */
+export const ORPHAN_AFTER_MS = 3 * HEARTBEAT_INTERVAL_MS;
+export const RECONCILE_INTERVAL_MS = 10_000;
+const RECONCILE_BATCH = 200;
+
+export async function reconcileOrphanedClaims(deps: Deps, log: Logger, now = new Date()): Promise<number> {
+  const db = deps.appDb.db;
+  const orphans = await findOrphanedClaims(db, new Date(now.getTime() - ORPHAN_AFTER_MS), RECONCILE_BATCH);
+  let reconciled = 0;
+  for (const orphan of orphans) {
+    if (!(await failClaim(db, orphan.id, orphan.attempt, "producer_lost"))) continue;
+    reconciled++;
+    const turnLog = createTurnLogWriter(deps.redis.redis, turnLogKey(orphan.id, orphan.attempt), orphan.id);
+    await turnLog
+      .finish([
+        {
+          event: "error",
+          data: {
+            code: "turn_interrupted",
+            message: "The answer was interrupted. Please try again.",
+            retryable: true,
+          },
+        },
+        { event: "end", data: {} },
+      ])
+      .catch((error) => log.warn("could not close an orphaned turn log", { error, turn_id: orphan.id }));
+  }
+  if (reconciled > 0) log.warn("reconciled orphaned turns", { count: reconciled });
+  return reconciled;
+}
+
+export function startReconciler(deps: Deps, log: Logger): { stop(): void } {
+  const timer = setInterval(() => {
+    reconcileOrphanedClaims(deps, log).catch((error) => log.warn("reconciler pass failed", { error }));
+  }, RECONCILE_INTERVAL_MS);
+  return { stop: () => clearInterval(timer) };
+}

@@ -1,0 +1,109 @@
+// The per-turn event log: one capped Redis Stream per turn attempt, appended by the producer only.
+// Tokens are coalesced into one entry per TOKEN_FLUSH_MS or TOKEN_FLUSH_CHARS, because one XADD per
+// token is what made this design expensive elsewhere; every other event flushes pending text first
+// so the order in the log is the order the agent produced.
+import type { Redis } from "ioredis";
+import type { LoggedTurnEvent, TurnEvent, TurnEventName } from "./events";
+
+export const TOKEN_FLUSH_MS = 30;
+export const TOKEN_FLUSH_CHARS = 128;
+/** Far above any real turn; a runaway producer cannot grow a stream without bound. */
+export const TURN_LOG_MAXLEN = 5_000;
+/** How long a finished turn stays resumable from Redis; after that, replay comes from MySQL. */
+export const FINISHED_TURN_LOG_TTL_S = 6 * 60 * 60;
+/** Safety net for a producer that dies without finishing: the reconciler normally closes it first. */
+export const RUNNING_TURN_LOG_TTL_S = 24 * 60 * 60;
+
+export function turnLogKey(turnId: string, attempt: number): string {
+  return `hilo:turn:${turnId}:${attempt}`;
+}
+
+export interface TurnLogWriter {
+  /** Queues an event; tokens may be held back briefly to coalesce. Resolves once it is durable. */
+  append(event: TurnEvent): Promise<void>;
+  /** Flushes pending text, appends the terminal events, and starts the finished-turn TTL. */
+  finish(events: TurnEvent[]): Promise<void>;
+}
+
+export function createTurnLogWriter(redis: Redis, key: string, turnId: string): TurnLogWriter {
+  let pendingText = "";
+  let flushTimer: ReturnType<typeof setTimeout> | undefined;
+  let tail: Promise<unknown> = Promise.resolve();
+  let first = true;
+
+  // Appends are chained so entries land in call order even though callers do not await each one.
+  const enqueue = (event: TurnEventName, data: Record<string, unknown>): Promise<void> => {
+    const payload = JSON.stringify({ turn_id: turnId, ...data });
+    const isFirst = first;
+    first = false;
+    const next = tail.then(async () => {
+      await redis.xadd(key, "MAXLEN", "~", TURN_LOG_MAXLEN, "*", "e", event, "d", payload);
+      if (isFirst) await redis.expire(key, RUNNING_TURN_LOG_TTL_S);
+    });
+    tail = next.catch(() => {});
+    return next;
+  };
+
+  const flushText = (): Promise<void> => {
+    if (flushTimer) clearTimeout(flushTimer);
+    flushTimer = undefined;
+    if (pendingText === "") return tail.then(() => {});
+    const text = pendingText;
+    pendingText = "";
+    return enqueue("token", { text });
+  };
+
+  return {
+    append: (event) => {
+      if (event.event === "token") {
+        pendingText += String(event.data.text ?? "");
+        if (pendingText.length >= TOKEN_FLUSH_CHARS) return flushText();
+        flushTimer ??= setTimeout(() => void flushText().catch(() => {}), TOKEN_FLUSH_MS);
+        return Promise.resolve();
+      }
+      const flushed = flushText();
+      const appended = enqueue(event.event, event.data);
+      return Promise.all([flushed, appended]).then(() => {});
+    },
+    finish: async (events) => {
+      await flushText();
+      for (const event of events) await enqueue(event.event, event.data);
+      await redis.expire(key, FINISHED_TURN_LOG_TTL_S);
+    },
+  };
+}
+
+type RawEntry = [id: string, fields: string[]];
+
+/** Decodes XRANGE/XREAD entries; an entry that does not decode is skipped, never fatal to a relay. */
+export function decodeEntries(raw: unknown): LoggedTurnEvent[] {
+  if (!Array.isArray(raw)) return [];
+  const events: LoggedTurnEvent[] = [];
+  for (const entry of raw as RawEntry[]) {
+    const [id, fields] = entry;
+    let event: string | undefined;
+    let data: string | undefined;
+    for (let i = 0; i + 1 < fields.length; i += 2) {
+      if (fields[i] === "e") event = fields[i + 1];
+      else if (fields[i] === "d") data = fields[i + 1];
+    }
+    if (!event || data === undefined) continue;
+    try {
+      events.push({ id, event: event as TurnEventName, data: JSON.parse(data) as Record<string, unknown> });
+    } catch {
+      // A corrupt payload cannot be shown; skipping it keeps the rest of the turn readable.
+    }
+  }
+  return events;
+}
+
+/** Entries strictly after `afterId` (or from the start), in order. */
+export async function readTurnLog(
+  redis: Redis,
+  key: string,
+  afterId: string | null,
+  count = 1_000,
+): Promise<LoggedTurnEvent[]> {
+  const start = afterId ? `(${afterId}` : "-";
+  return decodeEntries(await redis.xrange(key, start, "+", "COUNT", count));
+}

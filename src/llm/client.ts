@@ -1,0 +1,252 @@
+// The model-call layer every feature uses: one process-wide concurrency limiter, our retries (the SDK's
+// are off), a per-attempt idle timeout for streams, and structured JSON replies checked with zod.
+import type OpenAI from "openai";
+import { APIError } from "openai";
+import type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionCreateParamsNonStreaming,
+  ChatCompletionCreateParamsStreaming,
+} from "openai/resources/chat/completions";
+import { z } from "zod";
+import type { Logger } from "../observability/logger";
+import {
+  ModelOutputError,
+  ModelStreamInterruptedError,
+  ModelStreamTruncatedError,
+  ModelTimeoutError,
+} from "./errors";
+import { type ConcurrencyLimiter, createConcurrencyLimiter, type ReleaseSlot } from "./limiter";
+import { DEFAULT_RETRY_POLICY, type RetryPolicy, retrying } from "./retry";
+
+/** Longest silence of a stream attempt, before its first chunk or between two chunks. */
+export const DEFAULT_STREAM_IDLE_TIMEOUT_MS = 30_000;
+/** Per attempt of a non-streaming call (the SDK's own timeout, which covers the whole reply). */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
+
+export interface LlmCallOptions {
+  /** The caller's budget: aborting it stops waiting, queueing, retrying and streaming at once. */
+  signal: AbortSignal;
+  /** Epoch ms after which the answer is useless: a retry whose wait would end later is not started. */
+  deadlineMs?: number;
+}
+
+export type ChatStreamParams = Omit<ChatCompletionCreateParamsStreaming, "stream">;
+
+export interface JsonCompletionParams<T>
+  extends Omit<ChatCompletionCreateParamsNonStreaming, "stream" | "response_format"> {
+  /** The response_format's name (letters, digits, `_` and `-`). */
+  schemaName: string;
+  /**
+   * Sent as a strict json_schema and used to check the reply. It must fit OpenAI's strict subset: objects
+   * built with z.object/z.strictObject, every property required (use `.nullable()` for optional facts).
+   */
+  schema: z.ZodType<T>;
+}
+
+export interface Llm {
+  readonly limiter: ConcurrencyLimiter;
+  /**
+   * Streams a chat completion. Failures before the first chunk is yielded are retried; a failure after it
+   * throws ModelStreamInterruptedError (the caller may already have shown those tokens). An abort throws
+   * the signal's reason.
+   */
+  streamChat(params: ChatStreamParams, opts: LlmCallOptions): AsyncIterable<ChatCompletionChunk>;
+  /** A non-streaming completion with a strict json_schema reply, parsed and checked against `schema`. */
+  completeJson<T>(params: JsonCompletionParams<T>, opts: LlmCallOptions): Promise<T>;
+}
+
+export interface LlmOptions {
+  /** Concurrent model calls allowed in this process (queued beyond that). */
+  maxConcurrent?: number;
+  log: Logger;
+  retry?: Partial<RetryPolicy>;
+  streamIdleTimeoutMs?: number;
+  requestTimeoutMs?: number;
+}
+
+interface OpenedStream {
+  iterator: AsyncIterator<ChatCompletionChunk>;
+  first: ChatCompletionChunk;
+  /** Silence timer of this attempt: paused while the caller holds a chunk, so slow consumers do not count. */
+  idle: IdleTimer;
+  release: ReleaseSlot;
+}
+
+export function createLlm(openai: OpenAI, opts: LlmOptions): Llm {
+  const limiter = createConcurrencyLimiter(opts.maxConcurrent);
+  const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...opts.retry };
+  const idleTimeoutMs = opts.streamIdleTimeoutMs ?? DEFAULT_STREAM_IDLE_TIMEOUT_MS;
+  const requestTimeoutMs = opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const log = opts.log;
+
+  const onRetry =
+    (kind: "stream" | "json", model: string) =>
+    (info: { attempt: number; delayMs: number; error: unknown }): void => {
+      log.warn("model call failed, retrying", {
+        kind,
+        model,
+        attempt: info.attempt,
+        delayMs: info.delayMs,
+        error: describeError(info.error),
+      });
+    };
+
+  // One attempt = acquire a slot, send the request, and receive the first chunk. Anything that fails in
+  // there has shown nothing to the caller yet, so it may be retried.
+  async function openStream(params: ChatStreamParams, signal: AbortSignal): Promise<OpenedStream> {
+    const release = await limiter.acquire(signal);
+    const idle = createIdleTimer(idleTimeoutMs);
+    const attemptSignal = AbortSignal.any([signal, idle.signal]);
+    let iterator: AsyncIterator<ChatCompletionChunk> | undefined;
+    try {
+      const stream = await openai.chat.completions.create(
+        { ...params, stream: true },
+        { signal: attemptSignal, maxRetries: 0 },
+      );
+      iterator = stream[Symbol.asyncIterator]();
+      const first = await iterator.next();
+      // The SDK ends iteration quietly when its signal aborts; tell an idle timeout from a clean close.
+      if (idle.signal.aborted && !signal.aborted) throw new ModelTimeoutError(idleTimeoutMs);
+      if (first.done) throw new ModelStreamTruncatedError();
+      idle.pause();
+      return { iterator, first: first.value, idle, release };
+    } catch (error) {
+      idle.stop();
+      release();
+      await iterator?.return?.();
+      if (idle.signal.aborted && !signal.aborted) throw new ModelTimeoutError(idleTimeoutMs);
+      throw error;
+    }
+  }
+
+  async function* streamChat(
+    params: ChatStreamParams,
+    callOpts: LlmCallOptions,
+  ): AsyncGenerator<ChatCompletionChunk> {
+    const { signal } = callOpts;
+    const opened = await retrying(() => openStream(params, signal), {
+      policy,
+      signal,
+      deadlineMs: callOpts.deadlineMs,
+      onRetry: onRetry("stream", params.model),
+    });
+    const { iterator, idle, release } = opened;
+    let delivered = 0;
+    let finished = false;
+    let exhausted = false;
+    try {
+      let chunk: ChatCompletionChunk = opened.first;
+      while (true) {
+        if (chunk.choices.some((choice) => choice.finish_reason !== null)) finished = true;
+        delivered += 1;
+        yield chunk;
+        idle.resume();
+        const next = await iterator.next();
+        idle.pause();
+        if (next.done) {
+          exhausted = true;
+          break;
+        }
+        chunk = next.value;
+      }
+      signal.throwIfAborted();
+      if (idle.signal.aborted) throw new ModelTimeoutError(idleTimeoutMs);
+      if (!finished) throw new ModelStreamTruncatedError();
+    } catch (error) {
+      signal.throwIfAborted();
+      throw new ModelStreamInterruptedError(delivered, { cause: error });
+    } finally {
+      idle.stop();
+      // A consumer that stops early (break, throw) must not leave the HTTP response open.
+      if (!exhausted) await iterator.return?.();
+      release();
+    }
+  }
+
+  async function completeJson<T>(params: JsonCompletionParams<T>, callOpts: LlmCallOptions): Promise<T> {
+    const { schemaName, schema, ...rest } = params;
+    const { signal } = callOpts;
+    const completion = await retrying(
+      async (): Promise<ChatCompletion> => {
+        const release = await limiter.acquire(signal);
+        try {
+          return await openai.chat.completions.create(
+            {
+              ...rest,
+              stream: false,
+              response_format: {
+                type: "json_schema",
+                json_schema: { name: schemaName, schema: toStrictJsonSchema(schema), strict: true },
+              },
+            },
+            { signal, maxRetries: 0, timeout: requestTimeoutMs },
+          );
+        } finally {
+          release();
+        }
+      },
+      { policy, signal, deadlineMs: callOpts.deadlineMs, onRetry: onRetry("json", params.model) },
+    );
+    return parseStructuredReply(completion, schema);
+  }
+
+  return { limiter, streamChat, completeJson };
+}
+
+/** Checks a json_schema completion: not refused, not cut off, JSON, and matching the schema. */
+function parseStructuredReply<T>(completion: ChatCompletion, schema: z.ZodType<T>): T {
+  const choice = completion.choices[0];
+  if (choice === undefined) throw new ModelOutputError("the reply has no choices");
+  if (choice.message.refusal) throw new ModelOutputError(`the model refused: ${choice.message.refusal}`);
+  if (choice.finish_reason === "length")
+    throw new ModelOutputError("the reply was cut off at the token limit");
+  const content = choice.message.content;
+  if (content === null || content.trim() === "") throw new ModelOutputError("the reply is empty");
+  let json: unknown;
+  try {
+    json = JSON.parse(content);
+  } catch (error) {
+    throw new ModelOutputError("the reply is not JSON", { cause: error });
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success)
+    throw new ModelOutputError(`the reply does not match its schema: ${z.prettifyError(parsed.error)}`);
+  return parsed.data;
+}
+
+function toStrictJsonSchema(schema: z.ZodType): Record<string, unknown> {
+  const json = z.toJSONSchema(schema, { io: "output", target: "draft-7" }) as Record<string, unknown>;
+  delete json.$schema;
+  return json;
+}
+
+interface IdleTimer {
+  /** Aborts (with a ModelTimeoutError) after the timeout of running silence. */
+  readonly signal: AbortSignal;
+  pause(): void;
+  resume(): void;
+  stop(): void;
+}
+
+function createIdleTimer(timeoutMs: number): IdleTimer {
+  const controller = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const resume = (): void => {
+    clearTimeout(timer);
+    if (!controller.signal.aborted) {
+      timer = setTimeout(() => controller.abort(new ModelTimeoutError(timeoutMs)), timeoutMs);
+    }
+  };
+  const pause = (): void => clearTimeout(timer);
+  resume();
+  return { signal: controller.signal, pause, resume, stop: pause };
+}
+
+function describeError(error: unknown): Record<string, unknown> {
+  if (error instanceof APIError) {
+    return { name: error.name, status: error.status, code: error.code, message: error.message };
+  }
+  if (error instanceof Error) return { name: error.name, message: error.message };
+  return { message: String(error) };
+}

@@ -1,0 +1,47 @@
+// The audit-row shape: one row per safety decision, holding the layer, the category and what
+// was done, never any text of the message or the answer. The chat turn adds the turn id when it
+// writes the rows; counts per category feed the daily report.
+
+import type { Layer1Outcome, Layer1Verdict } from "./layer1.ts";
+import type { Layer3Verdict } from "./layer3.ts";
+
+export type SafetyLayer = 1 | 3 | 4;
+
+export type AuditAction =
+  /** Layer 1: crisis guidance given instead of a model answer. */
+  | "crisis_reply"
+  /** Layer 1: medical-advice request declined without a model call. */
+  | "declined"
+  /** Layer 1: injection attempt answered neutrally without a model call. */
+  | "blocked"
+  /** Layer 1: personal information replaced in place; the turn continued. */
+  | "redacted"
+  /** Layer 3: a soft correction appended to the streamed reply. */
+  | "correction_appended"
+  /** Layer 4: the judge asked for a revision and the one trusted rewrite replaced the answer. */
+  | "rewritten";
+
+export interface AuditEntry {
+  layer: SafetyLayer;
+  category: string;
+  action: AuditAction;
+}
+
+const LAYER1_ACTION: Record<Exclude<Layer1Outcome, "pass">, AuditAction> = {
+  emergency: "crisis_reply",
+  injection: "blocked",
+  medical_advice: "declined",
+};
+
+/** The rows a verdict produces: none for a clean pass. */
+export function auditEntriesFor(verdict: Layer1Verdict | Layer3Verdict): AuditEntry[] {
+  if (verdict.layer === 3) {
+    return verdict.categories.map((category) => ({ layer: 3, category, action: "correction_appended" }));
+  }
+  const outcome = verdict.verdict;
+  return verdict.categories.map((category) => ({
+    layer: 1,
+    category,
+    action: category.startsWith("pii_") || outcome === "pass" ? "redacted" : LAYER1_ACTION[outcome],
+  }));
+}

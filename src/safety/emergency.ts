@@ -1,0 +1,361 @@
+// Layer 1 emergency screen: symptoms that need a phone call, not a chat answer. On a hit the
+// turn gets crisis guidance and the model is never called.
+//
+// Recall comes first (a false alarm costs one canned message, a miss can cost a life), so the
+// rules err towards "emergency":
+// - Hypotheticals and general questions still trigger ("what should I do if I get chest
+//   pain?" is answered with the emergency number, which is the right answer to it).
+// - A medical symptom is suppressed only when it is directly negated ("no chest pain", "I
+//   don't have any chest pain", "never fainted") or placed weeks or more in the past with no
+//   sign it is happening again ("my chest pain went away last year" passes, "I had chest pain
+//   last year and it's back today" does not). "Not sure if it's chest pain" is not a negation.
+// - Self-harm and suicide are never suppressed, by negation or by past tense: "I'm not
+//   suicidal" and "I tried to kill myself in 2019" both get the crisis line.
+// - A crisis-level reading (systolic >= 180 or diastolic >= 120) alone is not an emergency (the
+//   guidance is to re-measure and call the doctor); with a non-negated severe symptom it is.
+
+import { MEDICATION_NAME_SOURCE } from "./medication-terms.ts";
+import { normaliseForMatching, splitSentences } from "./normalise.ts";
+
+export type EmergencyCategory =
+  | "emergency_chest_pain"
+  | "emergency_breathing"
+  | "emergency_self_harm"
+  | "emergency_stroke"
+  | "emergency_fainting"
+  | "emergency_overdose"
+  | "emergency_dying"
+  | "emergency_seizure"
+  | "emergency_severe_pain"
+  | "emergency_bleeding"
+  | "emergency_crisis_reading";
+
+interface SymptomRule {
+  category: EmergencyCategory;
+  /** Global (matchAll); every match is checked, so one negated mention does not hide another. */
+  pattern: RegExp;
+  /** Whether a direct negation or a distant past before the match cancels it. */
+  suppressible: boolean;
+  /**
+   * When set (global), the sentence must also hold one of these, not itself negated: "chest" +
+   * "tight", "short of breath" + "suddenly". "My chest is fine, no pain" has no live cue.
+   */
+  cue?: RegExp;
+}
+
+const CANT = String.raw`(?:can't|cant|cannot|can not|couldn't|could not)`;
+const PERSON = String.raw`(?:my|his|her|their|the)`;
+const SIDE = String.raw`(?:left|right)`;
+
+const RULES: SymptomRule[] = [
+  {
+    category: "emergency_chest_pain",
+    pattern: new RegExp(
+      [
+        String.raw`\bchest (?:\w+ ){0,2}?(?:pains?|tight|tightness|pressure|hurts|hurting|heavy|heaviness|discomfort|aches?|aching|squeez\w*|crush\w*|on fire|burning|burns)`,
+        String.raw`\b(?:pain|pains|pressure|tightness|heaviness|squeezing|ache|feeling|sensation|burning|weight|discomfort)(?: \w+){0,2}? (?:in|from|across|on|around|near) (?:${PERSON} )?(?:chest|heart)\b`,
+        String.raw`\b(?:pain|ache|pressure)\b[^.?!\n]{0,20}\b(?:going|goes|shooting|spreading|radiating|moving|runs|running) (?:down|into|to|up) (?:${PERSON} )?(?:${SIDE} )?(?:arm|jaw|neck|shoulder|back)\b`,
+        String.raw`\b(?:sitting|standing|kneeling|pressing|pushing|weight|heavy|elephant|someone|something)\b[^.?!\n]{0,25}\bon ${PERSON} chest`,
+        String.raw`\bheart (?:hurts|is hurting|pain|aches|is aching|(?:is |feels )?(?:being )?(?:squeezed|crushed|squeezing))`,
+        String.raw`\bcrushing (?:pain|pressure)`,
+        String.raw`\b(?:is|are|am|i'm|he's|she's|they're|be|been|think i'm|think (?:he|she)'s) having a heart attack`,
+        String.raw`\b(?:is (?:this|it)|this is|it's|it is) a heart attack`,
+        String.raw`\bfeels? like (?:i'm having )?a heart attack`,
+      ].join("|"),
+      "g",
+    ),
+    suppressible: true,
+  },
+  {
+    // Any chest complaint: "a band tightening around my chest", "pain in the middle of my chest".
+    category: "emergency_chest_pain",
+    pattern:
+      /\b(?:chest|breastbone|sternum)\b(?! (?:strap|size|measurement|circumference|hair|day|workout|press|exercises?|fly|muscles?|x-ray))/g,
+    suppressible: true,
+    cue: /\b(?:pains?|painful|hurts?|hurting|tight\w*|pressure|heavy|heaviness|band|squeez\w*|crush\w*|burn\w*|aches?|aching|sore|fire|weight|discomfort|pounding|stabbing|sharp)\b/g,
+  },
+  {
+    // Any breathing difficulty: "breathing is really hard right now".
+    category: "emergency_breathing",
+    pattern:
+      /\bbreath\w*\b(?<!breathing exercises?|breathing rate|breathwork|deep breaths?)(?! (?:exercises?|rate|work|technique|session|training))/g,
+    suppressible: true,
+    cue: /\b(?:hard|harder|difficult|trouble|struggl\w*|can't|cannot|barely|hardly|labou?red|stopped|wheez\w*|gasp\w*|painful|shallow)\b/g,
+  },
+  {
+    category: "emergency_breathing",
+    pattern: /\b(?:get|getting|enough) (?:\w+ )?air\b/g,
+    suppressible: true,
+    cue: /\b(?:hard|harder|difficult\w*|trouble|struggl\w*|can't|cannot|barely|hardly|not)\b/g,
+  },
+  {
+    category: "emergency_breathing",
+    pattern: /\bwheez\w*/g,
+    suppressible: true,
+    cue: /\b(?:can't (?:speak|talk|breathe)|cannot (?:speak|talk|breathe)|badly|severe|inhaler (?:isn't|is not|not) (?:working|helping)|blue|worse)\b/g,
+  },
+  {
+    // "I think I'm having a panic attack or heart attack"; not "what's my risk of a heart attack?".
+    category: "emergency_chest_pain",
+    pattern: /\bheart attack\b/g,
+    suppressible: true,
+    cue: /\b(?:i'm|i am|am i|i think|having|right now)\b/g,
+  },
+  {
+    category: "emergency_breathing",
+    pattern: new RegExp(
+      [
+        String.raw`\b${CANT} (?:\w+ ){0,2}?(?:breathe|breath|catch ${PERSON} breath|get (?:enough )?air)`,
+        String.raw`\b(?:barely|hardly) (?:breathe|breathing|catch ${PERSON} breath)`,
+        String.raw`\b(?:isn't|is not|isnt|not|stopped|wasn't|was not|has stopped|stops) breathing\b`,
+        String.raw`\b(?:unable to|struggling to|hard to|difficult to|trouble|difficulty|problems?|hard time|struggling|fighting for) (?:breathe|breathing|breath|air)\b`,
+        String.raw`\bgasping\b`,
+        String.raw`\bthroat (?:is |feels )?(?:closing|swelling|swollen|tight)|\b(?:tongue|lips|face) (?:is |are )?(?:swelling|swollen) up|\banaphyla\w*`,
+        String.raw`\bchoking\b`,
+        String.raw`\blips (?:are |look |looks |turning |turned |going )?(?:blue|grey|gray)`,
+      ].join("|"),
+      "g",
+    ),
+    suppressible: true,
+  },
+  {
+    // Breathlessness is common after exercise; it counts with a sign it is severe or sudden.
+    category: "emergency_breathing",
+    pattern: /\bshort(?:ness)? of breath|\bbreathless|\bout of breath/g,
+    suppressible: true,
+    cue: /\b(?:severe|severely|sudden|suddenly|very|extremely|really bad|at rest|sitting|lying|can't talk|cannot talk|can't speak|blue|worse|worsening|now|chest|faint|fainting|dizzy|panic)\b/g,
+  },
+  {
+    category: "emergency_self_harm",
+    pattern: new RegExp(
+      [
+        String.raw`\b(?:kill|killing|hurt|hurting|harm|harming|cut|cutting|injure|injuring|starve|starving) myself\b`,
+        String.raw`\bkms\b`,
+        String.raw`\bunalive\b`,
+        String.raw`\bsuicid\w*`,
+        String.raw`\bself[- ]?harm\w*`,
+        String.raw`\bend(?:ing)? (?:my|it) (?:own )?(?:life|all)\b`,
+        String.raw`\bend(?:ing)? (?:things|everything)\b`,
+        String.raw`\bdone with (?:life|living|everything|it all)\b`,
+        String.raw`\b(?:happier|better off|easier|better) without me\b`,
+        String.raw`\b(?:thinking|think|thoughts) (?:about|of) (?:dying|death|being dead|not being here)\b`,
+        String.raw`\bhate myself\b|\bwant (?:it|this|everything) (?:all )?to (?:stop|end)\b`,
+        String.raw`\b(?:see|no|what's|what is) (?:the |any )?point (?:in|of) (?:being alive|living|life|going on|carrying on|anything)\b`,
+        String.raw`\b(?:been|started|start|keep|still) cutting\b|\bcutting (?:myself|again)\b`,
+        String.raw`\bdo something (?:stupid|drastic|i'll regret)\b`,
+        String.raw`\b${CANT} (?:cope|take (?:it|this) any ?more|do this any ?more)\b`,
+        String.raw`\bgive up on (?:life|living|everything)\b`,
+        String.raw`\btired of (?:living|life|being alive|existing)\b`,
+        String.raw`\b(?:never|not) wake up\b(?! (?:on time|early|at night|in the night))`,
+        String.raw`\b(?:life|living) (?:isn't|is not|ain't|'s not|is no longer|no longer feels|doesn't feel) worth\b|\bnot worth (?:living|it anymore|being alive)`,
+        String.raw`\b(?:take|taking|swallow|swallowing) all (?:of )?my (?:\w+ )?(?:pills|tablets|meds|medication)`,
+        String.raw`\b(?:nobody|no one|no-one) (?:would|will|is going to) (?:miss me|care if i)`,
+        String.raw`\bif i (?:was|were|wasn't|weren't) (?:gone|around|alive)\b`,
+        String.raw`\b(?:goodbye|suicide) (?:letters?|notes?)|\bgiving away (?:all )?my (?:things|stuff|belongings)`,
+        String.raw`\b(?:jump|jumping) (?:off|from|in front of) (?:a|the) (?:bridge|building|roof|cliff|balcony|train)`,
+        String.raw`\b(?:hang|hanging|shoot|shooting|drown|drowning|poison|poisoning) myself\b|\bslit\w* my wrists?`,
+        String.raw`\b(?:want|going|thinking (?:of|about)|plan(?:ning)?) (?:to )?end it\b`,
+        String.raw`\bdisappear (?:forever|for good|permanently)`,
+        String.raw`\bnot (?:be|being) (?:here|around) (?:anymore|any more)`,
+        String.raw`\b(?:life|living) (?:is|feels) (?:pointless|meaningless|not worth)|\bnot worth living`,
+        String.raw`\b(?:saved|saving|stockpil\w*|hoard\w*) (?:up )?(?:\w+ ){0,2}?(?:pills|tablets|meds)\b|\b(?:pills|tablets|meds) (?:saved|stockpiled) up|\btake (?:them )?all at once`,
+        String.raw`\btak(?:e|ing) my (?:own )?life\b`,
+        String.raw`\b(?:don't|dont|do not|no longer) want to (?:live|be alive|be here|exist|wake up)\b`,
+        String.raw`\b(?:want to|wanna|wish i could|going to|gonna|ready to) die\b`,
+        String.raw`\bwish i (?:was|were|wasn't|weren't) (?:dead|alive|here|born)\b`,
+        String.raw`\bbetter off (?:dead|without me|if i (?:was|were) (?:dead|gone|not here))`,
+        String.raw`\bno (?:reason|point) (?:for me )?(?:to|in) (?:live|living|go on|going on|keep going|be alive|being alive)\b`,
+        String.raw`\b${CANT} go on (?:anymore|any more|like this|living)`,
+        String.raw`\blethal dose`,
+        String.raw`\bhow (?:many|much)\b[^.?!\n]{0,50}\b(?:kill (?:me|myself)|to die|be fatal|be lethal)`,
+      ].join("|"),
+      "g",
+    ),
+    suppressible: false,
+  },
+  {
+    category: "emergency_stroke",
+    pattern: new RegExp(
+      [
+        String.raw`\b(?:face|mouth|smile|lip|lips) (?:\w+ ){0,2}?(?:droop\w*|numb\w*|weak\w*|paraly\w*|sag\w*)`,
+        String.raw`\bdroop\w* (?:face|mouth|eye|eyelid|smile|on one side)`,
+        String.raw`\b(?:face|mouth|smile)\b[^.?!\n]{0,20}\b(?:dropped|droop\w*|fell|fallen|sagg\w*|lopsided|crooked|uneven)\b`,
+        String.raw`\b${CANT} find ${PERSON}? ?words\b`,
+        String.raw`\bslurr\w*`,
+        String.raw`\b(?:one|the ${SIDE}|${SIDE}) side (?:of ${PERSON} (?:body|face) )?(?:is |feels |went |has gone )?(?:weak|numb|paraly\w*|dead|heavy|limp)`,
+        String.raw`\b(?:numb\w*|weak\w*|paraly\w*|tingl\w*) (?:on|in|down) (?:one|the ${SIDE}|my ${SIDE}|his ${SIDE}|her ${SIDE}|${SIDE}) side`,
+        String.raw`\b${CANT} (?:lift|move|feel|raise|use) ${PERSON} (?:${SIDE} )?(?:arm|leg|hand|side|foot)`,
+        String.raw`\b${SIDE} (?:arm|leg|side|hand) (?:is |feels |went |has gone )?(?:numb|weak|limp|paraly\w*|dead|tingl\w*)`,
+        String.raw`\b(?:vision|sight)\b[^.?!\n]{0,30}\b(?:went|goes|going|gone|turned) (?:black|dark|blurry|grey|gray|double)`,
+        String.raw`\b(?:lost|losing|loss of) (?:my |his |her )?(?:vision|sight)|\bblind in one eye|\b${CANT} see (?:out of|from|with) (?:one|my ${SIDE}) eye`,
+        String.raw`\bsudden (?:numbness|weakness|confusion|loss of (?:vision|balance|sight)|trouble (?:speaking|seeing|walking)|severe headache)`,
+        String.raw`\b(?:is|are|am|i'm|he's|she's|they're|be|been|think i'm|think (?:he|she)'s) having a (?:mini[- ])?stroke`,
+        String.raw`\b(?:words|speech|talking|sentences) (?:make|makes|making) no sense|\bspeech is (?:garbled|jumbled|confused)`,
+        // Two limbs at once, or a sudden onset; one numb hand alone is often the cuff.
+        String.raw`\b(?:arm|leg|hand|face) (?:and|&) (?:${PERSON} )?(?:arm|leg|hand|face)\b[^.?!\n]{0,25}\b(?:went|gone|going|goes|is|are|feel|feels) (?:suddenly )?(?:numb|weak|dead|limp)`,
+        String.raw`\bsudden(?:ly)?\b[^.?!\n]{0,30}\b(?:numb\w*|weak\w*|confus\w*|blurr\w*|blind\w*|${CANT} (?:speak|talk|see|walk|move))|\b(?:numb|weak)\w*\b[^.?!\n]{0,30}\bsudden(?:ly)?\b`,
+        String.raw`\bis (?:this|it) a stroke`,
+        String.raw`\bworst headache (?:of|in) my life|\bthunderclap headache`,
+        String.raw`\b${CANT} (?:speak|talk) (?:properly|clearly|right|normally)`,
+        String.raw`\bwords (?:are )?(?:coming out|come out) (?:wrong|jumbled|garbled)`,
+      ].join("|"),
+      "g",
+    ),
+    suppressible: true,
+  },
+  {
+    category: "emergency_fainting",
+    pattern: new RegExp(
+      [
+        String.raw`\bfaint(?:ed|ing)\b`,
+        String.raw`\b(?:going to|about to|gonna|might|could) faint\b(?![-\w])`,
+        String.raw`\bfeel(?:s|ing)? (?:like )?(?:i'm |i am )?(?:going to |about to |gonna )?faint\b(?![-\w])`,
+        String.raw`\bpass(?:ed|ing|es)? out\b`,
+        String.raw`\bblack(?:ed|ing|s)? out\b`,
+        String.raw`\b(?:going to|about to|gonna|might|i'll|will) collapse\b`,
+        String.raw`\b(?:room|world) (?:is |was )?(?:going |turning |gone |went |goes |turned |spinning and going )?(?:black|dark|grey|gray)\b`,
+        String.raw`\blost consciousness|\bunconscious\b|\bunresponsive\b|\bcollaps(?:ed|ing)\b`,
+        // Someone who does not respond; "my watch won't wake up" is not an emergency.
+        String.raw`\b(?:he|she|they|him|her|mom|mum|dad|husband|wife|son|daughter|baby|child|grandma|grandpa|grandmother|grandfather|partner|friend|someone)\b[^.?!\n]{0,25}\b(?:won't|will not|can't|cannot|doesn't|does not|isn't|is not) (?:wake up|waking up|respond|responding)`,
+      ].join("|"),
+      "g",
+    ),
+    suppressible: true,
+  },
+  {
+    // "I feel like I'm dying" (not "dying to know"): an alarm with no named symptom.
+    category: "emergency_dying",
+    pattern: /\b(?:i'm|i am|feel like i'm|feels like i'm|think i'm|he's|she's) dying\b(?! (?:to|for|of (?:laughter|boredom|embarrassment|curiosity)))/g,
+    suppressible: true,
+  },
+  {
+    category: "emergency_severe_pain",
+    pattern: /\b(?:agoni[sz]ing|excruciating|unbearable|crushing|worst) pain\b|\bpain is (?:agoni[sz]ing|excruciating|unbearable)\b/g,
+    suppressible: true,
+  },
+  {
+    category: "emergency_seizure",
+    pattern: /\b(?:having|had|is having|in) (?:a )?(?:seizure|fit|convulsions?)\b|\bseizing\b|\bconvuls\w*/g,
+    suppressible: true,
+  },
+  {
+    category: "emergency_bleeding",
+    pattern:
+      /\bbleeding\b[^.?!\n]{0,20}\b(?:heavily|a lot|badly|won't stop|will not stop|can't stop|cannot stop|everywhere|profusely)|\b(?:heavy|severe|uncontrolled|uncontrollable) bleeding\b/g,
+    suppressible: true,
+  },
+  {
+    category: "emergency_overdose",
+    pattern: new RegExp(
+      [
+        String.raw`\boverdos\w*`,
+        String.raw`\bod'?d\b`,
+        String.raw`\btook (?:way )?too (?:many|much) (?:\w+ ){0,4}?(?:pills?|tablets?|meds|medications?|medicines?|doses?|of (?:my|his|her|the))`,
+        String.raw`\b(?:took|swallowed|taken|ate) (?:a |the )?(?:whole|entire|full) (?:bottle|pack|packet|box|strip)`,
+        String.raw`\b(?:took|swallowed|taken) all (?:of )?${PERSON} (?:\w+ ){0,3}?(?:pills|tablets|meds|medications?|medicines?)`,
+        String.raw`\ba handful of (?:\w+ )?(?:pills|tablets)`,
+        String.raw`\b(?:took|swallowed|taken)\b[^.?!\n]{0,30}\b(?:all at once|at once|in one go)\b`,
+        String.raw`\ba (?:whole|full|entire) (?:week|month)'?s? (?:worth )?of (?:pills|tablets|meds)`,
+        String.raw`\b(?:took|swallowed|taken)\b[^.?!\n]{0,20}\b(?:whole|entire) (?:\w+ ){0,2}?(?:organi[sz]er|bottle|pack|packet|box|blister|strip)\b`,
+        // Four or more tablets at once; two is an ordinary dose for many drugs.
+        String.raw`\b(?:took|swallowed|taken|had) (?:[4-9]|\d{2,}|several|lots of|a bunch of|a lot of|many|four|five|six|seven|eight|nine|ten|twenty|a dozen) (?:of )?(?:${PERSON} )?(?:\w+ )?(?:pills|tablets|capsules|${MEDICATION_NAME_SOURCE})`,
+        // A child getting into someone's medication.
+        String.raw`\b(?:child|kid|toddler|baby|son|daughter|grandchild|grandson|granddaughter)\b[^.?!\n]{0,30}\b(?:swallowed|ate|took|got into|chewed|drank|drunk|had|got hold of)\b[^.?!\n]{0,40}?(?:\b(?:pills?|tablets?|meds|medications?|medicines?)\b|${MEDICATION_NAME_SOURCE})`,
+      ].join("|"),
+      "g",
+    ),
+    suppressible: true,
+  },
+];
+
+/** Each rule with a non-global copy of its pattern, to skip rules that match nowhere in one pass. */
+const RULES_WITH_PROBES = RULES.map((rule) => ({ ...rule, probe: new RegExp(rule.pattern.source) }));
+
+/**
+ * A negation that governs what follows it: the negator, then only words from a closed list,
+ * then the symptom. Anchored at the end of the text before the symptom.
+ */
+const NEGATION_BEFORE = new RegExp(
+  String.raw`\b(?:no|never|without|free of|zero|(?:do|does|did|have|has|had|is|was|am|are|were|could|would|wo|ca)(?:n't| not)|dont|didnt|havent|hasnt|i'm not|im not|not having|not experiencing|not getting|not feeling)` +
+    String.raw`(?: (?:any|a|an|some|more|further|real|sharp|bad|severe|major|new|actual|other|signs? of|history of|have|had|having|get|got|getting|feel|felt|feeling|experience|experienced|experiencing|notice|noticed|suffer|suffered|from|with|the|my|of|been|ever|once|even|i|i've|i'm))* $`,
+);
+
+/** Weeks or more ago. */
+const DISTANT_PAST =
+  /\b(?:last (?:year|month|week|summer|winter|spring|fall|autumn)|(?:\d+|a|one|two|three|four|five|six|several|few|a few|many|some) (?:years?|months?|weeks?) ago|years ago|months ago|weeks ago|in (?:19|20)\d\d|as a (?:kid|child|teen|teenager)|when i was (?:young|younger|a kid|a child|a teen|pregnant))\b/;
+/** Signs that it is happening now, which override a distant past in the same sentence. */
+const HAPPENING_NOW =
+  /\b(?:now|again|today|tonight|currently|still|this (?:morning|afternoon|evening)|keeps?|back|returned|came back)\b/;
+
+/** A reading "190/125", "200 over 130", or a labelled "systolic 210". */
+const READING = /\b(\d{2,3}) ?(?:\/|over) ?(\d{2,3})\b/g;
+const SYSTOLIC_LABELLED = /\b(?:systolic|sys|top number)(?: is| of| was| at| reading| reading of)? (\d{2,3})\b/g;
+const DIASTOLIC_LABELLED = /\b(?:diastolic|dia|bottom number)(?: is| of| was| at| reading| reading of)? (\d{2,3})\b/g;
+const CRISIS_SYSTOLIC_MMHG = 180;
+const CRISIS_DIASTOLIC_MMHG = 120;
+
+/** Symptoms that, with a crisis-level reading, make it a hypertensive emergency. */
+const CRISIS_SYMPTOM =
+  /\b(?:headache|head ache|head is pounding|pounding head|blurr\w*|double vision|vision (?:is |went |goes |getting )?(?:blurr\w*|double|dim|dark|fuzzy|funny|weird|strange|off|bad)|fuzzy|seeing (?:spots|double|stars)|vision problems?|can't see|confus\w*|disoriented|chest|short(?:ness)? of breath|breathless|numb\w*|weakness|nosebleed|vomit\w*|seizure|trouble (?:seeing|speaking))/g;
+
+/** The emergency categories present in a message (empty: not an emergency). */
+/** Urgency in a message with a crisis-level reading: "230/140 help". */
+const CRISIS_URGENCY =
+  /\b(?:help|scared|frightened|terrified|panicking|emergency|urgent|ambulance|911|999|112|what do i do)\b/;
+
+export function detectEmergency(text: string): EmergencyCategory[] {
+  const normalised = normaliseForMatching(text);
+  const found = new Set<EmergencyCategory>();
+  const candidates = RULES_WITH_PROBES.filter((rule) => rule.probe.test(normalised));
+  for (const sentence of candidates.length > 0 ? splitSentences(normalised) : []) {
+    for (const rule of candidates) {
+      if (found.has(rule.category)) continue;
+      if (rule.cue !== undefined && !hasLiveMatch(sentence, rule.cue)) continue;
+      for (const match of sentence.matchAll(rule.pattern)) {
+        if (!rule.suppressible || !isSuppressed(sentence, match.index)) {
+          found.add(rule.category);
+          break;
+        }
+      }
+    }
+  }
+  const crisisReading = hasCrisisReading(normalised);
+  if (crisisReading && (hasLiveSymptom(normalised, CRISIS_SYMPTOM) || CRISIS_URGENCY.test(normalised))) {
+    found.add("emergency_crisis_reading");
+  }
+  return [...found];
+}
+
+function isSuppressed(sentence: string, index: number): boolean {
+  const before = sentence.slice(Math.max(0, index - 60), index);
+  if (NEGATION_BEFORE.test(before)) return true;
+  return DISTANT_PAST.test(sentence) && !HAPPENING_NOW.test(sentence);
+}
+
+function hasLiveMatch(sentence: string, pattern: RegExp): boolean {
+  for (const match of sentence.matchAll(pattern)) {
+    if (!isSuppressed(sentence, match.index)) return true;
+  }
+  return false;
+}
+
+function hasLiveSymptom(normalised: string, symptoms: RegExp): boolean {
+  return splitSentences(normalised).some((sentence) => hasLiveMatch(sentence, symptoms));
+}
+
+function hasCrisisReading(normalised: string): boolean {
+  for (const match of normalised.matchAll(READING)) {
+    const systolic = Number(match[1]);
+    const diastolic = Number(match[2]);
+    // A plausible reading: systolic above diastolic; rules out dates such as 12/25.
+    if (systolic <= diastolic || diastolic < 30) continue;
+    if (systolic >= CRISIS_SYSTOLIC_MMHG || diastolic >= CRISIS_DIASTOLIC_MMHG) return true;
+  }
+  for (const match of normalised.matchAll(SYSTOLIC_LABELLED)) {
+    if (Number(match[1]) >= CRISIS_SYSTOLIC_MMHG) return true;
+  }
+  for (const match of normalised.matchAll(DIASTOLIC_LABELLED)) {
+    if (Number(match[1]) >= CRISIS_DIASTOLIC_MMHG) return true;
+  }
+  return false;
+}

@@ -1,0 +1,283 @@
+// Layer 1 personal-information redaction: phone numbers, e-mail addresses, US social security
+// numbers and payment cards are replaced in place; every other number is left alone.
+//
+// Health users type numbers all the time (128/82, 07:30, 12,345 steps, order #123456789,
+// HILO-8F2K-19X3), so a number is only redacted when its shape says what it is:
+// - it is found as a run of digit groups joined by single spaces, dashes or dots (never "/",
+//   ":" or ","), not glued to a letter, "#", "/", "-" or "." on either side;
+// - a word just before it can exempt it (order, ref, serial, device, id, IMEI, invoice…) or
+//   claim it (phone, call, card, visa, SSN…);
+// - then the shape decides: "+" or "00" international, NANP 3-3-4 with valid area and exchange,
+//   national trunk "0" numbers of 10-12 digits, SSN 3-2-4 with valid area/group/serial, and
+//   13-19-digit card numbers in card groupings that pass Luhn.
+// Every pattern is linear: digit groups and separators never overlap, and runs are only entered
+// at their left edge (lookbehind), so a 4,000-character message is scanned once.
+
+export type PersonalInfoCategory = "pii_phone" | "pii_email" | "pii_ssn" | "pii_card";
+
+export interface PersonalInfoSpan {
+  category: PersonalInfoCategory;
+  /** Offsets into the original text, end exclusive. */
+  start: number;
+  end: number;
+}
+
+export interface RedactionResult {
+  text: string;
+  spans: PersonalInfoSpan[];
+}
+
+const PLACEHOLDER: Record<PersonalInfoCategory, string> = {
+  pii_phone: "[phone]",
+  pii_email: "[email]",
+  pii_ssn: "[ssn]",
+  pii_card: "[card]",
+};
+
+const EMAIL = /(?<![\w.%+-])[\w.%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
+
+/**
+ * A run of digit groups: an optional "+", then groups of digits (optionally in parentheses)
+ * joined by one space, dash or dot, or by nothing after a closing parenthesis: "(212)555-0147".
+ */
+const DIGIT_RUN =
+  /(?<![\p{L}\p{N}_#/.,+@\\-])\+?(?:\(\d+\)|\d+)(?:(?:[ .-]|(?<=\)))(?:\(\d+\)|\d+))*/gu;
+const DIGIT_GROUP = /\(?\d+\)?/g;
+
+/** Characters that glue a run to a longer token on its right ("20mg", "128/82", "97%"). */
+const GLUED_RIGHT = /^(?:[\p{L}\p{N}_/%°@]|[.-][\p{L}\p{N}]|:\d)/u;
+
+/** How much text before a number its context words are looked for in. */
+const CONTEXT_WINDOW_CHARS = 32;
+
+/** Words that say a number is an identifier of a thing, not of a person. */
+const EXEMPT_CONTEXT =
+  /\b(?:order|orders|ref|reference|serial|s\/n|sn|device|id|imei|tracking|invoice|booking|confirmation|ticket|(?<!in )case|model|part|batch|(?<!a )lot|firmware|version|receipt|transaction|policy|account|acct|zip|postcode|postal|no\.)(?![\p{L}])/gu;
+const PHONE_CONTEXT =
+  /\b(?:phone|call|calling|tel|telephone|mobile|cell|cellphone|text|sms|whatsapp|landline|fax|handy|num[eé]ro|telefon|reach me)\b/gu;
+const CARD_CONTEXT =
+  /\b(?:card|visa|mastercard|amex|discover|credit|debit|cc|paid with|charged to|payment)\b/u;
+const SSN_CONTEXT = /\b(?:ssn|social security|social sec)\b/u;
+
+interface DigitGroup {
+  /** Offset of the group (with its parentheses and a leading "+") in the original text. */
+  start: number;
+  end: number;
+  digits: string;
+  /** The separator before this group: "" for the first one or after ")". */
+  separatorBefore: string;
+}
+
+/** The longest number a phone (E.164: 15) or card (19) can have, in groups. */
+const MAX_GROUPS_PER_NUMBER = 8;
+/** The shortest personal number is a 7-digit local phone number, the longest a 19-digit card. */
+const MIN_DIGITS = 7;
+const MAX_DIGITS = 19;
+
+export function redactPersonalInfo(text: string): RedactionResult {
+  const spans: PersonalInfoSpan[] = [];
+  if (text.includes("@")) {
+    for (const match of text.matchAll(EMAIL)) {
+      spans.push({ category: "pii_email", start: match.index, end: match.index + match[0].length });
+    }
+  }
+  for (const match of text.matchAll(DIGIT_RUN)) {
+    const start = match.index;
+    if (spans.some((span) => start < span.end && start + match[0].length > span.start)) continue;
+    spans.push(...numbersInRun(text, start, match[0]));
+  }
+  spans.sort((a, b) => a.start - b.start);
+  let redacted = "";
+  let cursor = 0;
+  for (const span of spans) {
+    redacted += text.slice(cursor, span.start) + PLACEHOLDER[span.category];
+    cursor = span.end;
+  }
+  return { text: redacted + text.slice(cursor), spans };
+}
+
+/**
+ * Classifies a run of digit groups. The whole run is tried first; if it is not personal
+ * information, shorter pieces split at spaces are tried left to right, so "415 555 0134 8am" still
+ * yields the phone number and "128 130 125 140 135" yields nothing.
+ */
+function numbersInRun(text: string, runStart: number, run: string): PersonalInfoSpan[] {
+  const groups = parseGroups(run, runStart);
+  // digitsBefore[i]: digits in groups[0..i), so a piece's length is known without building it.
+  const digitsBefore = [0];
+  for (const group of groups) digitsBefore.push((digitsBefore.at(-1) ?? 0) + group.digits.length);
+  if ((digitsBefore.at(-1) ?? 0) < MIN_DIGITS) return [];
+  const runEnd = runStart + run.length;
+  const gluedRight = GLUED_RIGHT.test(text.slice(runEnd, runEnd + 2));
+  if (!gluedRight && groups.length <= MAX_GROUPS_PER_NUMBER) {
+    const category = classifyNumber(text, groups);
+    if (category !== undefined) return [{ category, start: runStart, end: runEnd }];
+  }
+  const found: PersonalInfoSpan[] = [];
+  let from = 0;
+  while (from < groups.length) {
+    const first = groups[from];
+    if (first === undefined) break;
+    let next = from + 1;
+    if (from === 0 || first.separatorBefore === " ") {
+      const longest = Math.min(groups.length, from + MAX_GROUPS_PER_NUMBER);
+      for (let to = longest; to > from; to--) {
+        const last = groups[to - 1];
+        const after = groups[to];
+        if (last === undefined) continue;
+        if (to === groups.length ? gluedRight : after?.separatorBefore !== " ") continue;
+        if (from === 0 && to === groups.length) continue; // the whole run was tried above
+        const digitCount = (digitsBefore[to] ?? 0) - (digitsBefore[from] ?? 0);
+        if (digitCount < MIN_DIGITS || digitCount > MAX_DIGITS) continue;
+        const category = classifyNumber(text, groups.slice(from, to));
+        if (category !== undefined) {
+          found.push({ category, start: first.start, end: last.end });
+          next = to;
+          break;
+        }
+      }
+    }
+    from = next;
+  }
+  return found;
+}
+
+function parseGroups(run: string, runStart: number): DigitGroup[] {
+  const groups: DigitGroup[] = [];
+  let previousEnd = run.startsWith("+") ? 1 : 0;
+  for (const match of run.matchAll(DIGIT_GROUP)) {
+    const isFirst = groups.length === 0;
+    groups.push({
+      start: runStart + (isFirst ? 0 : match.index),
+      end: runStart + match.index + match[0].length,
+      digits: match[0].replace(/[()]/g, ""),
+      separatorBefore: isFirst ? "" : run.slice(previousEnd, match.index),
+    });
+    previousEnd = match.index + match[0].length;
+  }
+  return groups;
+}
+
+type Context = "exempt" | "phone" | "none";
+
+/** The nearest of the exempting and phone words before the number decides; "none" if neither. */
+function nearestContext(before: string): Context {
+  let exemptAt = -1;
+  for (const match of before.matchAll(EXEMPT_CONTEXT)) exemptAt = match.index;
+  let phoneAt = -1;
+  for (const match of before.matchAll(PHONE_CONTEXT)) phoneAt = match.index;
+  if (exemptAt < 0 && phoneAt < 0) return "none";
+  return exemptAt > phoneAt ? "exempt" : "phone";
+}
+
+function classifyNumber(text: string, groups: DigitGroup[]): PersonalInfoCategory | undefined {
+  const first = groups[0];
+  const last = groups.at(-1);
+  if (first === undefined || last === undefined) return undefined;
+  const digits = groups.map((group) => group.digits).join("");
+  if (digits.length < MIN_DIGITS || digits.length > MAX_DIGITS) return undefined;
+  const raw = text.slice(first.start, last.end);
+  const window = text.slice(Math.max(0, first.start - CONTEXT_WINDOW_CHARS), first.start).toLowerCase();
+  const before = window.slice(window.lastIndexOf("\n") + 1);
+  const context = nearestContext(before);
+
+  // Explicit words win over exempting ones: "order paid with card 4012 8888 8888 1881".
+  if (isSsn(groups, digits, SSN_CONTEXT.test(before))) {
+    return context === "exempt" && !SSN_CONTEXT.test(before) ? undefined : "pii_ssn";
+  }
+  if (isCardNumber(groups, digits)) {
+    return context === "exempt" && !CARD_CONTEXT.test(before) ? undefined : "pii_card";
+  }
+  if (context === "exempt" || looksLikeDate(raw)) return undefined;
+  return isPhoneNumber(raw, groups, digits, context === "phone") ? "pii_phone" : undefined;
+}
+
+/** US SSN: 3-2-4 with one kind of separator, or nine bare digits after "SSN". */
+function isSsn(groups: DigitGroup[], digits: string, ssnContext: boolean): boolean {
+  const lengths = groups.map((group) => group.digits.length).join("-");
+  const separators = new Set(groups.slice(1).map((group) => group.separatorBefore));
+  const formatted = lengths === "3-2-4" && separators.size === 1 && !separators.has(".");
+  const bare = lengths === "9" && ssnContext;
+  if (!formatted && !bare) return false;
+  const area = Number(digits.slice(0, 3));
+  const group = Number(digits.slice(3, 5));
+  const serial = Number(digits.slice(5));
+  // SSA rules: no area 000, 666 or 900-999; no group 00; no serial 0000.
+  return area !== 0 && area !== 666 && area < 900 && group !== 0 && serial !== 0;
+}
+
+/**
+ * 13-19 digits with a card-network prefix passing Luhn, either contiguous or in a card grouping (4-4-4-4, 4-4-4-4-3,
+ * 4-6-5 Amex, 4-6-4 Diners) with one kind of separator, so that a list of readings or years
+ * that happens to pass Luhn is not taken for a card.
+ */
+function isCardNumber(groups: DigitGroup[], digits: string): boolean {
+  if (digits.length < 13 || digits.length > 19 || !hasCardIssuerPrefix(digits) || !passesLuhn(digits)) {
+    return false;
+  }
+  if (groups.length === 1) return true;
+  const separators = new Set(groups.slice(1).map((group) => group.separatorBefore));
+  if (separators.size !== 1 || separators.has(".") || separators.has("")) return false;
+  const lengths = groups.map((group) => group.digits.length);
+  const inFours = lengths.slice(0, -1).every((length) => length === 4) && (lengths.at(-1) ?? 0) <= 4;
+  const amexOrDiners = lengths.length === 3 && lengths[0] === 4 && lengths[1] === 6;
+  return inFours || amexOrDiners;
+}
+
+/**
+ * Card networks issue from 3 (Amex, Diners, JCB), 4 (Visa), 5 (Mastercard), 6 (Discover,
+ * UnionPay, Maestro) and 2221-2720 (Mastercard 2-series); "2023 2024 2025 2026" is not a card.
+ */
+function hasCardIssuerPrefix(digits: string): boolean {
+  const first = digits[0] ?? "";
+  if ("3456".includes(first)) return true;
+  const prefix = Number(digits.slice(0, 4));
+  return prefix >= 2221 && prefix <= 2720;
+}
+
+export function passesLuhn(digits: string): boolean {
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let digit = Number(digits[digits.length - 1 - i]);
+    if (i % 2 === 1) {
+      digit *= 2;
+      if (digit > 9) digit -= 9;
+    }
+    sum += digit;
+  }
+  return sum % 10 === 0;
+}
+
+/** d.m.yyyy, dd/mm/yy and ISO yyyy-mm-dd at the start of a run are dates, whatever follows. */
+function looksLikeDate(raw: string): boolean {
+  return /^\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|^\d{4}-\d{2}-\d{2}\b/.test(raw);
+}
+
+function isPhoneNumber(raw: string, groups: DigitGroup[], digits: string, phoneContext: boolean): boolean {
+  const count = digits.length;
+  if (raw.startsWith("+")) return count >= 8 && count <= 15;
+  // International with the "00" prefix: 0044 20 7946 0958.
+  if (digits.startsWith("00")) return digits[2] !== "0" && count >= 10 && count <= 15 && groups.length > 1;
+  if (isNanpNumber(groups, digits)) return true;
+  // National numbers with a trunk 0: UK 07700 900123, 020 7946 0958; FR 06 12 34 56 78; DE 030 1234567.
+  if (digits[0] === "0" && digits[1] !== "0") {
+    if (count === 10 || count === 11) return true;
+    if (count === 12 && groups.length > 1) return true;
+  }
+  if (phoneContext) {
+    // "call 555-0134", "my number is 612 345 678": shapes too common to redact without the word.
+    if (count === 7 && /^[2-9]\d\d[ .-]\d{4}$/.test(raw)) return true;
+    return count >= 8 && count <= 15;
+  }
+  return false;
+}
+
+/** North American numbers: [1] NXX NXX XXXX, grouped 3-3-4 or bare, area and exchange 2-9. */
+function isNanpNumber(groups: DigitGroup[], digits: string): boolean {
+  const lengths = groups.map((group) => group.digits.length).join("-");
+  let national: string;
+  if (lengths === "3-3-4" || lengths === "10") national = digits;
+  else if ((lengths === "1-3-3-4" || lengths === "11") && digits.startsWith("1")) national = digits.slice(1);
+  else return false;
+  return /^[2-9]\d\d[2-9]\d{6}$/.test(national);
+}
