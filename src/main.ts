@@ -1,8 +1,10 @@
 // Entry point of the single `hilo` binary: one subcommand per process type or ops task.
 
 import { startApi } from "./cli/api";
+import { runGuardCommand } from "./cli/guard";
 import { runMigrate } from "./cli/migrate";
 import { startScheduler } from "./cli/scheduler";
+import { runToolsCommand } from "./cli/tools";
 import { startWorker } from "./cli/worker";
 import { runService } from "./lifecycle/run";
 import { VERSION } from "./version";
@@ -16,6 +18,8 @@ Commands:
   worker      consume background jobs (BullMQ queues)
   scheduler   fire cron jobs; exactly one active leader via a Redis lock
   migrate     apply App MySQL migrations embedded in this binary
+  guard       run safety Layers 1 and 3 over JSON lines on stdin (no config needed)
+  tools       list the agent's tools or run one for a user (hilo tools --help)
 
 Options:
   -h, --help     show this help
@@ -34,6 +38,10 @@ async function main(argv: string[]): Promise<void> {
       return runService("scheduler", startScheduler);
     case "migrate":
       return runMigrate();
+    case "guard":
+      return runGuardCommand();
+    case "tools":
+      return runToolsCommand(argv.slice(1));
     case "-v":
     case "--version":
       console.log(VERSION);

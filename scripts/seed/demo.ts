@@ -9,8 +9,15 @@ import { join } from "node:path";
 import { type AnyBulkWriteOperation, MongoClient } from "mongodb";
 import mysql from "mysql2/promise";
 import { localDay } from "../../src/health/local-day.ts";
+import {
+  type BpReading,
+  bpReadingsCollection,
+  ensureReadingsIndexes,
+  type WatchDaily,
+  watchDailyCollection,
+} from "../../src/health/readings-model.ts";
 import { DEMO_USERS } from "./demo-users.ts";
-import { type BpReading, generateWatchData, type WatchDaily } from "./watch-data.ts";
+import { generateWatchData } from "./watch-data.ts";
 
 const USERS_DATABASE = "hilo_users";
 const BATCH_SIZE = 1000;
@@ -91,10 +98,9 @@ export async function seedWatchData(
   try {
     await client.connect();
     const db = client.db();
-    const dailyCollection = db.collection<WatchDaily>("watch_daily");
-    const readingCollection = db.collection<BpReading>("bp_readings");
-    await dailyCollection.createIndex({ watch_id: 1, day: 1 }, { unique: true });
-    await readingCollection.createIndex({ watch_id: 1, at: 1 }, { unique: true });
+    const dailyCollection = watchDailyCollection(db);
+    const readingCollection = bpReadingsCollection(db);
+    await ensureReadingsIndexes(db);
 
     const counts = { daily: 0, readings: 0 };
     for (const user of DEMO_USERS) {

@@ -4,45 +4,13 @@
  * Every value of a watch's day comes from a PRNG seeded with (watchId, day), drawn in a fixed order, so a
  * given day always gets identical documents no matter which window or on which date the generator runs.
  */
-import {
-  type BpCategory,
-  classifyBp,
-  isInTargetBand,
-  type TargetBand,
-} from "../../src/health/bp-category.ts";
+import { classifyBp, isInTargetBand, type TargetBand } from "../../src/health/bp-category.ts";
 import { type Daypart, daypartAt } from "../../src/health/dayparts.ts";
 import { addDays, dayOfWeek, daysBetween, localDay, zonedTimeToUtc } from "../../src/health/local-day.ts";
+import type { BpReading, WatchDaily } from "../../src/health/readings-model.ts";
 
-/** A document of the `watch_daily` collection (unique on watch_id + day). */
-export interface WatchDaily {
-  watch_id: string;
-  /** User-local calendar date, "YYYY-MM-DD". */
-  day: string;
-  /** IANA time zone the day was computed in. */
-  timezone: string;
-  avg_systolic: number;
-  avg_diastolic: number;
-  last_reading: { at: Date; systolic: number; diastolic: number; daypart: Daypart };
-  /** Daily average pulse (integer bpm), here the mean pulse of the day's readings. */
-  heart_rate: number;
-  /** Sleep of the night ending that morning, 1 decimal. */
-  sleep_hours: number;
-  steps: number;
-  /** Percent of the day's readings inside the user's target band, 1 decimal. */
-  in_target_pct: number;
-  /** Classification of the day's average. */
-  bp_category: BpCategory;
-  reading_count: number;
-}
-
-/** A document of the `bp_readings` collection (unique on watch_id + at). */
-export interface BpReading {
-  watch_id: string;
-  at: Date;
-  systolic: number;
-  diastolic: number;
-  pulse: number;
-}
+// The document shapes live in product code; re-exported for the seed's existing importers.
+export type { BpReading, WatchDaily };
 
 interface Pressure {
   systolic: number;

@@ -1,6 +1,7 @@
 // Wires the chat turn together for one process: Layer 1 screen, the agent with its tools, and the
 // post-answer steps. The only place that knows which concrete pieces make up a turn.
 
+import { ALL_TOOLS } from "../agent/catalog";
 import type { AgentEvent } from "../agent/loop";
 import { runAgent } from "../agent/loop";
 import { buildSystemPrompt } from "../agent/prompt";
@@ -17,7 +18,6 @@ import { readUserProfile, type UserProfile } from "../users/profile";
 import type { TurnEvent } from "./events";
 import type { TurnPlan } from "./producer";
 import { type ChatServices, createChatServices, type Screening } from "./services";
-import { ALL_TOOLS } from "./tools";
 
 export interface Chat {
   services: ChatServices;

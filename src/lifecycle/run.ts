@@ -44,9 +44,7 @@ export async function runService(mode: string, start: StartService): Promise<voi
     throw error;
   }
 
-  const service = await start(deps, log);
-  log.info("ready", { startup_ms: Math.round(performance.now() - startedAt) });
-
+  let service: RunningService | undefined;
   let stopping = false;
   const shutdown = async (reason: string, exitCode: number) => {
     if (stopping) return;
@@ -57,16 +55,23 @@ export async function runService(mode: string, start: StartService): Promise<voi
       () => log.warn("in-flight work did not finish within the grace period", { grace_ms: grace }),
       grace,
     );
-    await Promise.race([service.stop(), Bun.sleep(grace)]).catch((error) =>
-      log.error("stop failed", { error }),
-    );
+    // A signal during start() finds no service yet: only the clients need closing.
+    if (service) {
+      await Promise.race([service.stop(), Bun.sleep(grace)]).catch((error) =>
+        log.error("stop failed", { error }),
+      );
+    }
     clearTimeout(timer);
     await closeDeps(deps);
     log.info("stopped");
     process.exit(exitCode);
   };
+  // Installed before the service starts, so a signal during start-up still shuts down cleanly.
   process.on("SIGTERM", () => void shutdown("SIGTERM", 0));
   process.on("SIGINT", () => void shutdown("SIGINT", 0));
+
+  service = await start(deps, log);
+  log.info("ready", { startup_ms: Math.round(performance.now() - startedAt) });
   // A service that ends by itself (e.g. lost leadership) exits non-zero so a supervisor restarts it.
   service.done?.then(() => shutdown("service ended", 1));
 }

@@ -69,12 +69,16 @@ describe("retries", () => {
 
   test("500s are tried three times, then the last error is thrown", async () => {
     const match = uniqueMatch("fivehundred");
-    await script(match, [
-      { error: { status: 500, message: "first" } },
-      { error: { status: 502, message: "second" } },
-      { error: { status: 503, message: "third" } },
-      { content: "a fourth attempt would get this" },
-    ]);
+    await script(
+      match,
+      [
+        { error: { status: 500, message: "first" } },
+        { error: { status: 502, message: "second" } },
+        { error: { status: 503, message: "third" } },
+        { content: "a fourth attempt would get this" },
+      ],
+      "json",
+    );
     const error = await testLlm()
       .completeJson(
         { ...ask(match), schemaName: "x", schema: z.strictObject({ x: z.string() }) },

@@ -1,0 +1,186 @@
+// get_bp_metrics_summary: blood-pressure figures of a window: averages, in-target share, best and worst
+// readings, and a baseline per daypart.
+import { z } from "zod";
+import { DAYPARTS, type Daypart } from "../../../health/dayparts.ts";
+import { bpReadingsCollection, watchDailyCollection } from "../../../health/readings-model.ts";
+import { defineTool } from "../../tool.ts";
+import { type InTargetRow, type InTargetView, inTargetStages, inTargetView } from "./in-target.ts";
+import {
+  categoryRankOf,
+  dailyWindowWithPrevious,
+  daypartOf,
+  latestFromPreviousDay,
+  localDayOf,
+  previousDayFacet,
+  type ReadingRow,
+  type ReadingView,
+  readingRowProjection,
+  readingsInWindow,
+  readingView,
+} from "./pipeline.ts";
+import { roundMmHg } from "./rounding.ts";
+import {
+  type Freshness,
+  freshness,
+  healthScope,
+  type NoReadingsResult,
+  noReadings,
+  resolveWindow,
+  type WindowView,
+  windowDaysInput,
+  windowView,
+} from "./window.ts";
+
+export interface DaypartBaseline {
+  daypart: Daypart;
+  /** Mean of the daypart's readings, mmHg. */
+  systolic: number;
+  diastolic: number;
+  readings: number;
+}
+
+export type BpMetricsSummaryResult =
+  | ({
+      status: "ok";
+      window: WindowView;
+      readings: number;
+      days_with_readings: number;
+      /** Mean of all readings in the window, mmHg. */
+      average: { systolic: number; diastolic: number };
+      /** Absent when the watch sent no in-target grading for these days. */
+      in_target?: InTargetView;
+      /** Best category, then lowest systolic, then lowest diastolic; ties go to the newest. */
+      best_reading: ReadingView;
+      /** Worst category, then highest systolic, then highest diastolic; ties go to the newest. */
+      worst_reading: ReadingView;
+      /** In daypart order; only dayparts that have readings. */
+      daypart_baselines: DaypartBaseline[];
+      dayparts_without_readings: Daypart[];
+    } & Freshness)
+  | NoReadingsResult;
+
+interface ReadingFacets {
+  overall: { readings: number; systolic: number; diastolic: number; days: number; latest_day: string }[];
+  dayparts: { _id: Daypart; readings: number; systolic: number; diastolic: number }[];
+  best: ReadingRow[];
+  worst: ReadingRow[];
+}
+
+interface DailyFacets {
+  in_target: InTargetRow[];
+  previous: { day: string; at?: Date }[];
+}
+
+export const getBpMetricsSummary = defineTool({
+  name: "get_bp_metrics_summary",
+  description: [
+    "Blood-pressure statistics for the last N days: averages, in-target %, best and worst reading, daypart baselines.",
+    "Use for 'how is my blood pressure this month?', 'what was my highest reading?', 'am I in my target range?'.",
+    "Returns the mean systolic/diastolic of all readings (mmHg), reading and day counts, the share of readings",
+    "inside the user's target band, the best and worst single readings with their local time (ranked by the",
+    "watch's category, then systolic, then diastolic), and the mean per daypart (morning 05-12, afternoon",
+    "12-17, evening 17-22, night 22-05). For several metrics at once prefer summarize_last_n_days.",
+    "status 'no_readings' = nothing in the window; stale=true = the newest reading is from before today.",
+  ].join("\n"),
+  input: z.strictObject({ days: windowDaysInput(30) }),
+  handler: async (args, ctx): Promise<BpMetricsSummaryResult> => {
+    const scope = healthScope(ctx);
+    const window = resolveWindow(scope, args.days);
+    const db = ctx.deps.mongo.db;
+    // Two round trips, in parallel: the readings, and the daily documents (in-target grading, plus the
+    // newest day before the window for the "no readings" answer).
+    const [[readings], [daily]] = await Promise.all([
+      bpReadingsCollection(db)
+        .aggregate<ReadingFacets>([
+          readingsInWindow(scope, window),
+          { $set: { category_rank: categoryRankOf("$systolic", "$diastolic") } },
+          {
+            $facet: {
+              overall: [
+                {
+                  $group: {
+                    _id: null,
+                    readings: { $sum: 1 },
+                    systolic: { $avg: "$systolic" },
+                    diastolic: { $avg: "$diastolic" },
+                    days: { $addToSet: localDayOf("$at", scope.timezone) },
+                    latest_at: { $max: "$at" },
+                  },
+                },
+                {
+                  $set: { days: { $size: "$days" }, latest_day: localDayOf("$latest_at", scope.timezone) },
+                },
+              ],
+              dayparts: [
+                {
+                  $group: {
+                    _id: daypartOf("$at", scope.timezone),
+                    readings: { $sum: 1 },
+                    systolic: { $avg: "$systolic" },
+                    diastolic: { $avg: "$diastolic" },
+                  },
+                },
+              ],
+              best: [
+                { $sort: { category_rank: 1, systolic: 1, diastolic: 1, at: -1 } },
+                { $limit: 1 },
+                readingRowProjection(scope.timezone),
+              ],
+              worst: [
+                { $sort: { category_rank: -1, systolic: -1, diastolic: -1, at: -1 } },
+                { $limit: 1 },
+                readingRowProjection(scope.timezone),
+              ],
+            },
+          },
+        ])
+        .toArray(),
+      watchDailyCollection(db)
+        .aggregate<DailyFacets>([
+          ...dailyWindowWithPrevious(scope, window),
+          {
+            $facet: {
+              in_target: [{ $match: { day: { $gte: window.start } } }, ...inTargetStages()],
+              previous: previousDayFacet(window),
+            },
+          },
+        ])
+        .toArray(),
+    ]);
+
+    const overall = readings?.overall[0];
+    const best = readings?.best[0];
+    const worst = readings?.worst[0];
+    if (overall === undefined || best === undefined || worst === undefined) {
+      return noReadings(window, latestFromPreviousDay(daily?.previous[0]));
+    }
+    const byDaypart = new Map((readings?.dayparts ?? []).map((row) => [row._id, row]));
+    const baselines: DaypartBaseline[] = [];
+    const without: Daypart[] = [];
+    for (const daypart of DAYPARTS) {
+      const row = byDaypart.get(daypart);
+      if (row === undefined) without.push(daypart);
+      else
+        baselines.push({
+          daypart,
+          systolic: roundMmHg(row.systolic),
+          diastolic: roundMmHg(row.diastolic),
+          readings: row.readings,
+        });
+    }
+    const inTarget = inTargetView(daily?.in_target[0]);
+    return {
+      status: "ok",
+      window: windowView(window),
+      readings: overall.readings,
+      days_with_readings: overall.days,
+      average: { systolic: roundMmHg(overall.systolic), diastolic: roundMmHg(overall.diastolic) },
+      ...(inTarget === undefined ? {} : { in_target: inTarget }),
+      best_reading: readingView(best),
+      worst_reading: readingView(worst),
+      daypart_baselines: baselines,
+      dayparts_without_readings: without,
+      ...freshness(overall.latest_day, scope.today),
+    };
+  },
+});

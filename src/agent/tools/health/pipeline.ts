@@ -1,0 +1,174 @@
+// MongoDB building blocks shared by the health tools: local-time expressions generated from the one
+// definition of dayparts and categories, the window filters, and the small queries every tool reuses.
+import type { Db, Document } from "mongodb";
+import { type BpCategory, bpCategoryRank, classifyBp } from "../../../health/bp-category.ts";
+import { type Daypart, daypartOfLocalHour } from "../../../health/dayparts.ts";
+import { localDay } from "../../../health/local-day.ts";
+import { bpReadingsCollection } from "../../../health/readings-model.ts";
+import type { HealthScope, HealthWindow, LatestAvailable } from "./window.ts";
+
+/** `$dateToString` of a date field as the user's local day, "YYYY-MM-DD". */
+export function localDayOf(dateField: string, timezone: string): Document {
+  return { $dateToString: { format: "%Y-%m-%d", date: dateField, timezone } };
+}
+
+/** `$dateToString` of a date field as the user's local wall time, "YYYY-MM-DD HH:MM". */
+export function localTimeOf(dateField: string, timezone: string): Document {
+  return { $dateToString: { format: "%Y-%m-%d %H:%M", date: dateField, timezone } };
+}
+
+// Dayparts and categories are looked up in tables generated from their one definition (dayparts.ts,
+// bp-category.ts) rather than re-encoding their boundaries as chains of comparisons here. The tables
+// are wrapped in `$literal`, or the server evaluates every element as an expression for every reading.
+
+/** DAYPART_BY_HOUR[h]: the daypart of local hour h (0-23). */
+const DAYPART_BY_HOUR: readonly Daypart[] = Array.from({ length: 24 }, (_, hour) => daypartOfLocalHour(hour));
+
+/** The daypart of a local-hour expression (an integer 0-23). */
+export function daypartOfHour(hour: unknown): Document {
+  return { $arrayElemAt: [{ $literal: DAYPART_BY_HOUR }, hour] };
+}
+
+/** Pressures at or above this many mmHg grade like it (it is already in the worst category). */
+const RANK_TABLE_TOP_MMHG = 300;
+
+/** RANK[mmHg]: the category rank of a whole-mmHg pressure when the other pressure is Optimal. */
+function rankTable(grade: (mmHg: number) => BpCategory): number[] {
+  return Array.from({ length: RANK_TABLE_TOP_MMHG + 1 }, (_, mmHg) =>
+    bpCategoryRank(grade(Math.max(mmHg, 1))),
+  );
+}
+const SYSTOLIC_RANK = rankTable((mmHg) => classifyBp(mmHg, 1));
+const DIASTOLIC_RANK = rankTable((mmHg) => classifyBp(1, mmHg));
+
+function rankOf(table: readonly number[], field: string): Document {
+  // Every threshold is a whole number, so flooring keeps "value >= threshold" exact for decimals.
+  return { $arrayElemAt: [{ $literal: table }, { $floor: { $min: [field, RANK_TABLE_TOP_MMHG] } }] };
+}
+
+/**
+ * The rank (0 = Optimal … 4 = Hypertension 2) of a reading's category, exactly as classifyBp grades:
+ * each pressure separately, the worse wins.
+ */
+export function categoryRankOf(systolicField: string, diastolicField: string): Document {
+  return { $max: [rankOf(SYSTOLIC_RANK, systolicField), rankOf(DIASTOLIC_RANK, diastolicField)] };
+}
+
+/** The daypart of a date field in the user's zone. */
+export function daypartOf(dateField: string, timezone: string): Document {
+  return daypartOfHour({ $hour: { date: dateField, timezone } });
+}
+
+/** Leading `$match` of the user's readings inside the window (served by the {watch_id, at} index). */
+export function readingsInWindow(scope: HealthScope, window: HealthWindow): Document {
+  return { $match: { watch_id: scope.watchId, at: { $gte: window.startUtc, $lt: window.endUtc } } };
+}
+
+/** A reading as `readingRowProjection` returns it. */
+export interface ReadingRow {
+  at: Date;
+  local_time: string;
+  local_day: string;
+  daypart: Daypart;
+  systolic: number;
+  diastolic: number;
+  pulse: number;
+}
+
+/** `$project` producing a ReadingRow; put it after the `$limit`, so only returned readings pay for it. */
+export function readingRowProjection(timezone: string): Document {
+  return {
+    $project: {
+      _id: 0,
+      at: 1,
+      local_time: localTimeOf("$at", timezone),
+      local_day: localDayOf("$at", timezone),
+      daypart: daypartOf("$at", timezone),
+      systolic: 1,
+      diastolic: 1,
+      pulse: 1,
+    },
+  };
+}
+
+/** One BP reading as the model sees it. */
+export interface ReadingView {
+  /** UTC instant, ISO 8601. */
+  at: string;
+  /** Wall time in the user's zone, "YYYY-MM-DD HH:MM". */
+  local_time: string;
+  /** Local day, "YYYY-MM-DD". */
+  day: string;
+  daypart: Daypart;
+  /** mmHg. */
+  systolic: number;
+  /** mmHg. */
+  diastolic: number;
+  /** bpm. */
+  pulse: number;
+  /** ESC/ESH category of this single reading (the watch's label, not a diagnosis). */
+  category: BpCategory;
+}
+
+export function readingView(row: ReadingRow): ReadingView {
+  return {
+    at: row.at.toISOString(),
+    local_time: row.local_time,
+    day: row.local_day,
+    daypart: row.daypart,
+    systolic: row.systolic,
+    diastolic: row.diastolic,
+    pulse: row.pulse,
+    category: classifyBp(row.systolic, row.diastolic),
+  };
+}
+
+/** The newest reading before `before` (the "no readings" fallback: the second and last round trip). */
+export async function latestReadingBefore(
+  db: Db,
+  scope: HealthScope,
+  before: Date,
+): Promise<LatestAvailable | null> {
+  const [row] = await bpReadingsCollection(db)
+    .aggregate<{ at: Date }>([
+      { $match: { watch_id: scope.watchId, at: { $lt: before } } },
+      { $sort: { at: -1 } },
+      { $limit: 1 },
+      { $project: { _id: 0, at: 1 } },
+    ])
+    .toArray();
+  return row === undefined ? null : { day: localDay(row.at, scope.timezone), at: row.at.toISOString() };
+}
+
+/**
+ * Leading stages over `watch_daily` that keep the window's days plus the newest older day, in one
+ * index walk: there is at most one document per day, so the newest `days + 1` documents up to the
+ * window's end hold every day of the window and, when there is one, the latest day before it.
+ * `filter` narrows to documents carrying a metric (e.g. `{ sleep_hours: { $type: "number" } }`).
+ */
+export function dailyWindowWithPrevious(
+  scope: HealthScope,
+  window: HealthWindow,
+  filter: Document = {},
+): Document[] {
+  return [
+    { $match: { watch_id: scope.watchId, day: { $lte: window.end }, ...filter } },
+    { $sort: { day: -1 } },
+    { $limit: window.days + 1 },
+  ];
+}
+
+/** `$facet` branch picking the newest day before the window (after `dailyWindowWithPrevious`). */
+export function previousDayFacet(window: HealthWindow): Document[] {
+  return [
+    { $match: { day: { $lt: window.start } } },
+    { $limit: 1 },
+    { $project: { _id: 0, day: 1, at: "$last_reading.at" } },
+  ];
+}
+
+/** A `previousDayFacet` row as the "no readings" fallback. */
+export function latestFromPreviousDay(row: { day: string; at?: Date } | undefined): LatestAvailable | null {
+  if (row === undefined) return null;
+  return row.at instanceof Date ? { day: row.day, at: row.at.toISOString() } : { day: row.day };
+}
