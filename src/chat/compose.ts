@@ -13,11 +13,16 @@ import type { Deps } from "../lifecycle/dependencies";
 import { createLlm, type Llm } from "../llm/client";
 import { recentMemories } from "../memory/prelude";
 import type { Logger } from "../observability/logger";
-import { auditEntriesFor, screenUserMessage } from "../safety";
+import { auditEntriesFor, checkAssistantAnswer, screenUserMessage } from "../safety";
+import { judgeAnswer, rewriteAnswer } from "../safety/judge";
 import { readUserProfile, type UserProfile } from "../users/profile";
+import { replaceClaimAnswer, type TurnClaim } from "./claims";
 import type { TurnEvent } from "./events";
 import type { TurnPlan } from "./producer";
 import { type ChatServices, createChatServices, type Screening } from "./services";
+import { saveTurnMessage } from "./sessions";
+
+type AuditRow = Screening["audit"][number];
 
 export interface Chat {
   services: ChatServices;
@@ -82,21 +87,92 @@ export function createChat(deps: Deps, log: Logger): Chat {
         signal,
         deadlineMs: Date.now() + config.HILO_TURN_BUDGET_MS,
       });
-      return { answer: result.answer, toolResults: result.toolResults };
+      // Layer 3: a regex pass over the finished text, microseconds long, so it runs before `done` and
+      // its soft correction becomes part of the streamed and stored answer (the model is not re-run).
+      const layer3 = checkAssistantAnswer(result.answer);
+      if (layer3.verdict === "pass" || !layer3.correction)
+        return { answer: result.answer, toolResults: result.toolResults };
+      await emit({ event: "token", data: { text: layer3.correction } });
+      await recordAudit(request.claim, request.userId, auditEntriesFor(layer3));
+      return { answer: result.answer + layer3.correction, toolResults: result.toolResults };
     },
 
     afterDone: async ({ request, outcome, emit, signal }) => {
-      const suggestions = await generateSuggestions({
+      const { claim, userId } = request;
+      await emit({ event: "eval_pending", data: {} });
+      // Layer 4 and the suggestions run side by side; neither can fail the turn (both fail open).
+      const suggestionsDone = generateSuggestions({
         llm,
         model: config.HILO_CHAT_MODEL,
         question: request.message,
         answer: outcome.answer,
         signal,
         log,
-      });
-      await emit({ event: "suggestions", data: { suggestions } });
+      }).then((suggestions) => emit({ event: "suggestions", data: { suggestions } }));
+      const judged = async () => {
+        const judgeInput = {
+          llm,
+          model: config.HILO_JUDGE_MODEL,
+          question: request.message,
+          answer: outcome.answer,
+          toolResults: outcome.toolResults,
+          signal,
+          log,
+        };
+        const verdict = await judgeAnswer(judgeInput);
+        await emit({
+          event: "eval_result",
+          data: {
+            verdict: verdict.verdict,
+            violations: verdict.violations,
+            ...(verdict.failedOpen ? { degraded: true } : {}),
+          },
+        });
+        if (verdict.verdict === "approved") {
+          await recordAudit(claim, userId, [
+            { layer: 4, category: "approved", action: verdict.failedOpen ? "judge_failed_open" : "approved" },
+          ]);
+          return;
+        }
+        await emit({ event: "correction_start", data: { violations: verdict.violations } });
+        // The rewrite is written by the chat model, as the agent's own voice; only the verdict is the judge's.
+        const rewrite = await rewriteAnswer({
+          ...judgeInput,
+          model: config.HILO_CHAT_MODEL,
+          verdict,
+          onText: (text) => emit({ event: "correction_token", data: { text } }),
+        }).catch((error: unknown) => {
+          log.warn("rewrite failed; the original answer stands", { error, turn_id: claim.id });
+          return null;
+        });
+        const answer = rewrite?.trim() ? rewrite : outcome.answer;
+        await emit({ event: "correction_done", data: { answer, replaced: answer !== outcome.answer } });
+        if (answer === outcome.answer) return;
+        // The one trusted rewrite replaces the stored answer; it is not judged again (seed §5).
+        await saveTurnMessage(deps.appDb.db, {
+          sessionId: claim.sessionId,
+          userId,
+          turnId: claim.id,
+          role: "assistant",
+          content: answer,
+        });
+        await replaceClaimAnswer(deps.appDb.db, claim.id, claim.attempt, answer);
+        await recordAudit(
+          claim,
+          userId,
+          verdict.violations.map((rule) => ({ layer: 4, category: rule, action: "rewritten" })),
+        );
+      };
+      await Promise.all([suggestionsDone, judged()]);
     },
   });
+
+  async function recordAudit(claim: TurnClaim, userId: string, rows: readonly AuditRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await deps.appDb.db
+      .insert(safetyAudit)
+      .values(rows.map((row) => ({ ...row, userId, sessionId: claim.sessionId, turnId: claim.id })));
+  }
 
   return {
     services,

@@ -78,7 +78,12 @@ async function produceTurn(services: ChatServices, request: TurnRequest): Promis
     });
     if (!(await completeClaim(db, claim.id, claim.attempt, answer))) throw new SupersededError();
     // The client already has its answer (`done`); suggestions and the judge run after it.
-    if (request.plan.kind === "agent") await services.afterDone({ request, outcome, emit, signal: budget });
+    if (request.plan.kind === "agent") {
+      // Fail-open: the answer is stored and delivered; nothing after it may turn the turn into a failure.
+      await services
+        .afterDone({ request, outcome, emit, signal: budget })
+        .catch((error) => turnLogger.warn("post-answer steps failed", { error }));
+    }
     await turnLog.finish([{ event: "end", data: {} }]);
   } catch (error) {
     const cause = superseded.signal.aborted ? new SupersededError() : error;

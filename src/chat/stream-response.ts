@@ -8,6 +8,8 @@ import { encodeSseFrame, SSE_KEEPALIVE, SSE_PREAMBLE } from "./sse";
 import { turnLogKey } from "./turn-log";
 
 const encoder = new TextEncoder();
+/** Longer than any post-answer step (judge, rewrite, suggestions) can take after the claim is done. */
+const STALLED_AFTER_FINISH_MS = 60_000;
 
 export const SSE_HEADERS = {
   "content-type": "text/event-stream; charset=utf-8",
@@ -56,10 +58,11 @@ export async function turnEventStream(
         if (closed) return;
         controller.enqueue(encoder.encode(SSE_KEEPALIVE));
         if (performance.now() - lastActivity < services.keepAliveMs) return;
-        // Quiet for a whole interval: make sure the log still exists (expired, or lost in a Redis
-        // restart) and, if the turn has finished meanwhile, serve it from MySQL.
+        // Quiet for a whole interval: if the log is gone (expired, or lost in a Redis restart), or has
+        // stalled long after the turn finished in MySQL, serve the finished turn from MySQL.
         try {
-          if ((await redis.exists(key)) === 1) return;
+          const quietMs = performance.now() - lastActivity;
+          if ((await redis.exists(key)) === 1 && quietMs < STALLED_AFTER_FINISH_MS) return;
           const current = await findClaimById(services.deps.appDb.db, claim.userId, claim.id);
           if (current && current.status !== "running" && current.attempt === claim.attempt) {
             send(replayFromClaim(current, afterId));

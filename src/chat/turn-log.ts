@@ -25,8 +25,11 @@ export interface TurnLogWriter {
   finish(events: TurnEvent[]): Promise<void>;
 }
 
+/** Text events that are coalesced; anything else is appended as it comes. */
+const TEXT_EVENTS = new Set<TurnEventName>(["token", "correction_token"]);
+
 export function createTurnLogWriter(redis: Redis, key: string, turnId: string): TurnLogWriter {
-  let pendingText = "";
+  let pending: { event: TurnEventName; text: string } | null = null;
   let flushTimer: ReturnType<typeof setTimeout> | undefined;
   let tail: Promise<unknown> = Promise.resolve();
   let first = true;
@@ -47,19 +50,24 @@ export function createTurnLogWriter(redis: Redis, key: string, turnId: string): 
   const flushText = (): Promise<void> => {
     if (flushTimer) clearTimeout(flushTimer);
     flushTimer = undefined;
-    if (pendingText === "") return tail.then(() => {});
-    const text = pendingText;
-    pendingText = "";
-    return enqueue("token", { text });
+    if (!pending) return tail.then(() => {});
+    const { event, text } = pending;
+    pending = null;
+    return enqueue(event, { text });
   };
 
   return {
     append: (event) => {
-      if (event.event === "token") {
-        pendingText += String(event.data.text ?? "");
-        if (pendingText.length >= TOKEN_FLUSH_CHARS) return flushText();
+      if (TEXT_EVENTS.has(event.event)) {
+        const text = String(event.data.text ?? "");
+        const flushedOther = pending && pending.event !== event.event ? flushText() : null;
+        pending = pending
+          ? { event: pending.event, text: pending.text + text }
+          : { event: event.event, text };
+        if (pending.text.length >= TOKEN_FLUSH_CHARS)
+          return Promise.all([flushedOther, flushText()]).then(() => {});
         flushTimer ??= setTimeout(() => void flushText().catch(() => {}), TOKEN_FLUSH_MS);
-        return Promise.resolve();
+        return flushedOther ?? Promise.resolve();
       }
       const flushed = flushText();
       const appended = enqueue(event.event, event.data);

@@ -71,7 +71,13 @@ export function createApp({ deps, log, chat }: AppOptions) {
     )
     .use(healthRoutes(createHealthProbe(deps, VERSION)))
     .use(meRoutes(config.HILO_API_KEY, deps.usersDb))
-    .use(chatRoutes({ apiKey: config.HILO_API_KEY, services: chat.services, openSessionPrompt: chat.openSessionPrompt }));
+    .use(
+      chatRoutes({
+        apiKey: config.HILO_API_KEY,
+        services: chat.services,
+        openSessionPrompt: chat.openSessionPrompt,
+      }),
+    );
 }
 
 export type App = ReturnType<typeof createApp>;

@@ -12,7 +12,13 @@
 // - Self-harm and suicide are never suppressed, by negation or by past tense: "I'm not
 //   suicidal" and "I tried to kill myself in 2019" both get the crisis line.
 // - A crisis-level reading (systolic >= 180 or diastolic >= 120) alone is not an emergency (the
-//   guidance is to re-measure and call the doctor); with a non-negated severe symptom it is.
+//   guidance is to re-measure and call the doctor); with a non-negated severe symptom, or with
+//   "help" / "scared" / "what do I do", it is.
+//
+// Two kinds of rule: phrases ("can't breathe", "kill myself", "face is drooping"), and an anchor
+// with a cue anywhere in the same sentence ("chest" + "tight", "breathing" + "hard"), which catches
+// the many ways people describe the same thing. Keyword rules still miss paraphrases nobody wrote
+// a rule for, so this screen is a floor for emergencies, not a guarantee.
 
 import { MEDICATION_NAME_SOURCE } from "./medication-terms.ts";
 import { normaliseForMatching, splitSentences } from "./normalise.ts";
@@ -43,9 +49,9 @@ interface SymptomRule {
   cue?: RegExp;
 }
 
-const CANT = String.raw`(?:can't|cant|cannot|can not|couldn't|could not)`;
-const PERSON = String.raw`(?:my|his|her|their|the)`;
-const SIDE = String.raw`(?:left|right)`;
+const CANT = `(?:can't|cant|cannot|can not|couldn't|could not)`;
+const PERSON = `(?:my|his|her|their|the)`;
+const SIDE = `(?:left|right)`;
 
 const RULES: SymptomRule[] = [
   {
@@ -77,8 +83,7 @@ const RULES: SymptomRule[] = [
   {
     // Any breathing difficulty: "breathing is really hard right now".
     category: "emergency_breathing",
-    pattern:
-      /\bbreath\w*\b(?<!breathing exercises?|breathing rate|breathwork|deep breaths?)(?! (?:exercises?|rate|work|technique|session|training))/g,
+    pattern: /(?<!deep )\bbreath(?!work)\w*\b(?! (?:exercises?|rate|technique|session|training))/g,
     suppressible: true,
     cue: /\b(?:hard|harder|difficult|trouble|struggl\w*|can't|cannot|barely|hardly|labou?red|stopped|wheez\w*|gasp\w*|painful|shallow)\b/g,
   },
@@ -225,17 +230,20 @@ const RULES: SymptomRule[] = [
   {
     // "I feel like I'm dying" (not "dying to know"): an alarm with no named symptom.
     category: "emergency_dying",
-    pattern: /\b(?:i'm|i am|feel like i'm|feels like i'm|think i'm|he's|she's) dying\b(?! (?:to|for|of (?:laughter|boredom|embarrassment|curiosity)))/g,
+    pattern:
+      /\b(?:i'm|i am|feel like i'm|feels like i'm|think i'm|he's|she's) dying\b(?! (?:to|for|of (?:laughter|boredom|embarrassment|curiosity)))/g,
     suppressible: true,
   },
   {
     category: "emergency_severe_pain",
-    pattern: /\b(?:agoni[sz]ing|excruciating|unbearable|crushing|worst) pain\b|\bpain is (?:agoni[sz]ing|excruciating|unbearable)\b/g,
+    pattern:
+      /\b(?:agoni[sz]ing|excruciating|unbearable|crushing|worst) pain\b|\bpain is (?:agoni[sz]ing|excruciating|unbearable)\b/g,
     suppressible: true,
   },
   {
     category: "emergency_seizure",
-    pattern: /\b(?:having|had|is having|in) (?:a )?(?:seizure|fit|convulsions?)\b|\bseizing\b|\bconvuls\w*/g,
+    pattern:
+      /\b(?:having|had) (?:a )?(?:seizures?|convulsions?)\b|\bhaving a fit\b|\bseizing\b|\bconvuls\w*/g,
     suppressible: true,
   },
   {
@@ -277,7 +285,7 @@ const RULES_WITH_PROBES = RULES.map((rule) => ({ ...rule, probe: new RegExp(rule
  */
 const NEGATION_BEFORE = new RegExp(
   String.raw`\b(?:no|never|without|free of|zero|(?:do|does|did|have|has|had|is|was|am|are|were|could|would|wo|ca)(?:n't| not)|dont|didnt|havent|hasnt|i'm not|im not|not having|not experiencing|not getting|not feeling)` +
-    String.raw`(?: (?:any|a|an|some|more|further|real|sharp|bad|severe|major|new|actual|other|signs? of|history of|have|had|having|get|got|getting|feel|felt|feeling|experience|experienced|experiencing|notice|noticed|suffer|suffered|from|with|the|my|of|been|ever|once|even|i|i've|i'm))* $`,
+    `(?: (?:any|a|an|some|more|further|real|sharp|bad|severe|major|new|actual|other|signs? of|history of|have|had|having|get|got|getting|feel|felt|feeling|experience|experienced|experiencing|notice|noticed|suffer|suffered|from|with|the|my|of|been|ever|once|even|i|i've|i'm))* $`,
 );
 
 /** Weeks or more ago. */
@@ -289,8 +297,10 @@ const HAPPENING_NOW =
 
 /** A reading "190/125", "200 over 130", or a labelled "systolic 210". */
 const READING = /\b(\d{2,3}) ?(?:\/|over) ?(\d{2,3})\b/g;
-const SYSTOLIC_LABELLED = /\b(?:systolic|sys|top number)(?: is| of| was| at| reading| reading of)? (\d{2,3})\b/g;
-const DIASTOLIC_LABELLED = /\b(?:diastolic|dia|bottom number)(?: is| of| was| at| reading| reading of)? (\d{2,3})\b/g;
+const SYSTOLIC_LABELLED =
+  /\b(?:systolic|sys|top number)(?: is| of| was| at| reading| reading of)? (\d{2,3})\b/g;
+const DIASTOLIC_LABELLED =
+  /\b(?:diastolic|dia|bottom number)(?: is| of| was| at| reading| reading of)? (\d{2,3})\b/g;
 const CRISIS_SYSTOLIC_MMHG = 180;
 const CRISIS_DIASTOLIC_MMHG = 120;
 

@@ -2,7 +2,7 @@
 // audit-row shape, and the pieces they are built from for callers that need one on its own.
 
 export { type AuditAction, type AuditEntry, auditEntriesFor, type SafetyLayer } from "./audit.ts";
-export { type EmergencyCategory, detectEmergency } from "./emergency.ts";
+export { detectEmergency, type EmergencyCategory } from "./emergency.ts";
 export { countryForTimezone, type EmergencyContacts, emergencyContactsFor } from "./emergency-numbers.ts";
 export { detectInjection, type InjectionCategory } from "./injection.ts";
 export {
@@ -12,7 +12,12 @@ export {
   type Layer1Verdict,
   screenUserMessage,
 } from "./layer1.ts";
-export { checkAssistantAnswer, LAYER3_CORRECTION, type Layer3Category, type Layer3Verdict } from "./layer3.ts";
+export {
+  checkAssistantAnswer,
+  LAYER3_CORRECTION,
+  type Layer3Category,
+  type Layer3Verdict,
+} from "./layer3.ts";
 export { detectMedicalAdviceRequest, type MedicalAdviceCategory } from "./medical-advice.ts";
 export {
   type PersonalInfoCategory,

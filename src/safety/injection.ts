@@ -14,7 +14,7 @@ export type InjectionCategory =
   | "injection_roleplay"
   | "injection_fake_role";
 
-const CLINICIAN = String.raw`(?:doctor|physician|cardiologist|gp|nurse|pharmacist|clinician|medical professional|dr)`;
+const CLINICIAN = `(?:doctor|physician|cardiologist|gp|nurse|pharmacist|clinician|medical professional|dr)`;
 
 interface InjectionRule {
   category: InjectionCategory;
@@ -92,7 +92,7 @@ const RULES: InjectionRule[] = [
         String.raw`<<\/?sys>>`,
         String.raw`<\/?(?:system|developer|assistant|user|instructions?)>`,
         String.raw`^ ?#{1,6} ?(?:system|developer|instructions?|assistant)\b`,
-        String.raw`"role" ?: ?"(?:system|developer)"`,
+        `"role" ?: ?"(?:system|developer)"`,
       ].join("|"),
       "m",
     ),

@@ -17,7 +17,12 @@
 // - The answer is not redacted: the model never saw the user's personal information (Layer 1
 //   redacted its input), and redacting it would mangle support numbers such as 1-800-222-1222.
 
-import { DOSE_AMOUNT_SOURCE, FILLER_SOURCE, MEDICATION_NAME_SOURCE, MEDICATION_SOURCE } from "./medication-terms.ts";
+import {
+  DOSE_AMOUNT_SOURCE,
+  FILLER_SOURCE,
+  MEDICATION_NAME_SOURCE,
+  MEDICATION_SOURCE,
+} from "./medication-terms.ts";
 import { normaliseForMatching, splitSentences } from "./normalise.ts";
 
 export type Layer3Category = "dosage_advice" | "prescription" | "diagnosis" | "bp_category";
@@ -34,7 +39,7 @@ export const LAYER3_CORRECTION =
   "\n\nNote: I can't give medical advice or diagnoses — please discuss medication and diagnosis questions with your doctor.";
 
 const MED = MEDICATION_SOURCE;
-const FILL = String.raw`(?: ${FILLER_SOURCE})*`;
+const FILL = `(?: ${FILLER_SOURCE})*`;
 const DOSE_AMOUNT = new RegExp(DOSE_AMOUNT_SOURCE);
 
 const CLINICIAN =
@@ -42,9 +47,9 @@ const CLINICIAN =
 const REDIRECT =
   /\b(?:talk|speak|ask|discuss|consult|check|contact|see|call|reach out|mention|tell|let|raise|bring|advise|decide|review|follow up|visit|book|guide|help|best (?:person|placed))\w*/;
 
-const PRESCRIBING_VERB = String.raw`(?:take|taking|start|starting|stop|stopping|skip|skipping|quit|quitting|increase|increasing|decrease|decreasing|reduce|reducing|lower|lowering|raise|raising|up|double|doubling|halve|halving|cut|cutting|switch|switching|change|changing|adjust|adjusting|continue|continuing|come off|coming off|go off|going off|discontinue|discontinuing|add|adding|drop|dropping|try|trying)`;
-const ADVICE_FRAME = String.raw`(?:you should|you could|you can|you may|you might want to|you need to|you must|you'll need to|you ought to|you'd better|you'll want to|you will want to|you might (?:want|wish|like) to|you may (?:want|wish|like) to|you'd do well to|you'd benefit from|you would benefit from|i(?: would|'d)? (?:recommend|suggest|advise)|i'd|try|consider|(?:it's|it is|it would be|it'd be|it may be|it might be) (?:best|better|wise|sensible|a good idea|fine|safe|okay|ok|worth) (?:to|trying)|it (?:may|might|could|would) help to|make sure (?:you|to)|go ahead and|feel free to|be sure to|remember to|don't forget to)`;
-const FRAME_ADVERBS = String.raw`(?: (?:safely|just|also|probably|definitely|now|then|simply|start|keep|try))*`;
+const PRESCRIBING_VERB = `(?:take|taking|start|starting|stop|stopping|skip|skipping|quit|quitting|increase|increasing|decrease|decreasing|reduce|reducing|lower|lowering|raise|raising|up|double|doubling|halve|halving|cut|cutting|switch|switching|change|changing|adjust|adjusting|continue|continuing|come off|coming off|go off|going off|discontinue|discontinuing|add|adding|drop|dropping|try|trying)`;
+const ADVICE_FRAME = `(?:you should|you could|you can|you may|you might want to|you need to|you must|you'll need to|you ought to|you'd better|you'll want to|you will want to|you might (?:want|wish|like) to|you may (?:want|wish|like) to|you'd do well to|you'd benefit from|you would benefit from|i(?: would|'d)? (?:recommend|suggest|advise)|i'd|try|consider|(?:it's|it is|it would be|it'd be|it may be|it might be) (?:best|better|wise|sensible|a good idea|fine|safe|okay|ok|worth) (?:to|trying)|it (?:may|might|could|would) help to|make sure (?:you|to)|go ahead and|feel free to|be sure to|remember to|don't forget to)`;
+const FRAME_ADVERBS = `(?: (?:safely|just|also|probably|definitely|now|then|simply|start|keep|try))*`;
 
 const PRESCRIPTION = new RegExp(
   [
@@ -56,7 +61,7 @@ const PRESCRIPTION = new RegExp(
     // "You don't need your medication anymore."
     String.raw`\byou (?:don't|do not|no longer|won't|will not) need(?: to (?:take|be on))?${FILL} ${MED}`,
     // Imperatives at the start of a sentence: "Take 25mg of losartan", "Switch to losartan".
-    String.raw`^(?:please )?(?:take|start|stop|skip|increase|decrease|reduce|lower|raise|double|halve|cut|switch|change|adjust|add|drop|quit|come off|go off|up)${FILL} ${MED}`,
+    `^(?:please )?(?:take|start|stop|skip|increase|decrease|reduce|lower|raise|double|halve|cut|switch|change|adjust|add|drop|quit|come off|go off|up)${FILL} ${MED}`,
   ].join("|"),
 );
 
@@ -73,7 +78,7 @@ const DOSAGE_STATEMENT = new RegExp(
   ].join("|"),
 );
 
-const CONDITION = String.raw`(?:hypertension|high blood pressure|hypotension|low blood pressure|atrial fibrillation|a-?fib|arrhythmia|an? (?:irregular heartbeat|heart condition|heart problem|condition|disease|disorder)|heart disease|heart failure|coronary (?:artery )?disease|pre-?diabetes|diabetes|sleep apnoea|sleep apnea|kidney disease|tachycardia|bradycardia|white coat (?:hypertension|syndrome|effect)|masked hypertension|isolated systolic hypertension|orthostatic hypotension|anxiety|depression|insomnia|high cholesterol|hyperlipidemia|obesity|anemia|anaemia)`;
+const CONDITION = `(?:hypertension|high blood pressure|hypotension|low blood pressure|atrial fibrillation|a-?fib|arrhythmia|an? (?:irregular heartbeat|heart condition|heart problem|condition|disease|disorder)|heart disease|heart failure|coronary (?:artery )?disease|pre-?diabetes|diabetes|sleep apnoea|sleep apnea|kidney disease|tachycardia|bradycardia|white coat (?:hypertension|syndrome|effect)|masked hypertension|isolated systolic hypertension|orthostatic hypotension|anxiety|depression|insomnia|high cholesterol|hyperlipidemia|obesity|anemia|anaemia)`;
 const DIAGNOSIS = new RegExp(
   [
     String.raw`(?<!\b(?:whether|if) )\byou(?:'ve| have)? (?:(?:got|likely|probably|may|might|could|must|definitely|clearly|seem to|appear to|now|already) )*(?:have|has got|suffer from|are suffering from|'re suffering from|be suffering from|developed|show signs of|are showing signs of|'re showing signs of|be showing signs of)(?: (?:a|an|early|mild|moderate|severe|chronic|stage [12]|some|signs of))* ${CONDITION}\b(?! (?:readings?|values?|numbers|measurements|spikes?|episodes?|days|averages?|on|in (?:the|your)))`,
@@ -86,7 +91,7 @@ const DIAGNOSIS = new RegExp(
   ].join("|"),
 );
 
-const RAISED_CATEGORY = String.raw`(?:hypertensive|hypotensive|stage [123]|hypertension(?: stage)? [123]|grade [123]|high[- ]normal|elevated|hypertensive crisis|hypertension|high blood pressure|low blood pressure|hypotension)`;
+const RAISED_CATEGORY = `(?:hypertensive|hypotensive|stage [123]|hypertension(?: stage)? [123]|grade [123]|high[- ]normal|elevated|hypertensive crisis|hypertension|high blood pressure|low blood pressure|hypotension)`;
 const BP_CATEGORY = new RegExp(
   [
     String.raw`\byou(?:'re| are) (?:(?:now|currently|clearly|definitely|officially|technically|probably|likely|still|already) )*(?:a )?(?:hypertensive|pre-?hypertensive|hypotensive)\b`,
@@ -103,7 +108,8 @@ export function checkAssistantAnswer(text: string): Layer3Verdict {
     if (CLINICIAN.test(sentence) && REDIRECT.test(sentence)) continue;
     const prescribes = PRESCRIPTION.test(sentence);
     if (prescribes) found.add("prescription");
-    if (DOSAGE_STATEMENT.test(sentence) || (prescribes && DOSE_AMOUNT.test(sentence))) found.add("dosage_advice");
+    if (DOSAGE_STATEMENT.test(sentence) || (prescribes && DOSE_AMOUNT.test(sentence)))
+      found.add("dosage_advice");
     if (/\b(?:dose|dosage)\b/.test(sentence) && prescribes) found.add("dosage_advice");
     if (DIAGNOSIS.test(sentence)) found.add("diagnosis");
     if (BP_CATEGORY.test(sentence)) found.add("bp_category");

@@ -9,8 +9,8 @@
 // meds?") pass.
 
 import {
-  FILLER_SOURCE,
   DOSE_AMOUNT_SOURCE,
+  FILLER_SOURCE,
   MEDICATION_NAME_SOURCE,
   MEDICATION_SOURCE,
   mentionsMedication,
@@ -26,15 +26,15 @@ export type MedicalAdviceCategory =
 
 // "can I stop my medication reminders?" is about the app, not the medication.
 const MED = String.raw`${MEDICATION_SOURCE}(?! (?:reminders?|alerts?|notifications?|logs?|logging|list|tracker|tracking|schedule|history|entries|entry|section|tab|page|screen|settings?|feature)\b)`;
-const FILL = String.raw`(?: ${FILLER_SOURCE})*`;
-const WHO = String.raw`(?:i|we|he|she|my (?:husband|wife|partner|mom|mum|dad|mother|father|son|daughter))`;
-const ADVERBS = String.raw`(?: (?:still|just|safely|now|also|really|ever|even|maybe|actually|then|only|simply))*`;
-const DOSE_VERB = String.raw`(?:increase|increasing|decrease|decreasing|reduce|reducing|lower|lowering|raise|raising|up|upping|bump up|bumping up|double up|doubling up|double|doubling|halve|halving|cut|cutting|split|splitting|adjust|adjusting)`;
-const CHANGE_VERB = String.raw`(?:take|taking|start|starting|stop|stopping|skip|skipping|quit|quitting|change|changing|switch|switching|continue|continuing|keep taking|come off|coming off|go off|going off|get off|getting off|wean off|stay on|be on|be taking|be using|drop|dropping|miss|resume|restart|pause|try|crush|ditch|ditching|give up|replace|replacing|substitute|swap|swapping)`;
-const INTENT_VERB = String.raw`(?:stop|stopping|quit|quitting|skip|skipping|change|changing|switch|switching|come off|coming off|go off|going off|get off|getting off|wean off|weaning off|drop|dropping|start|starting|${DOSE_VERB})`;
+const FILL = `(?: ${FILLER_SOURCE})*`;
+const WHO = `(?:i|we|he|she|my (?:husband|wife|partner|mom|mum|dad|mother|father|son|daughter))`;
+const ADVERBS = `(?: (?:still|just|safely|now|also|really|ever|even|maybe|actually|then|only|simply))*`;
+const DOSE_VERB = `(?:increase|increasing|decrease|decreasing|reduce|reducing|lower|lowering|raise|raising|up|upping|bump up|bumping up|double up|doubling up|double|doubling|halve|halving|cut|cutting|split|splitting|adjust|adjusting)`;
+const CHANGE_VERB = `(?:take|taking|start|starting|stop|stopping|skip|skipping|quit|quitting|change|changing|switch|switching|continue|continuing|keep taking|come off|coming off|go off|going off|get off|getting off|wean off|stay on|be on|be taking|be using|drop|dropping|miss|resume|restart|pause|try|crush|ditch|ditching|give up|replace|replacing|substitute|swap|swapping)`;
+const INTENT_VERB = `(?:stop|stopping|quit|quitting|skip|skipping|change|changing|switch|switching|come off|coming off|go off|going off|get off|getting off|wean off|weaning off|drop|dropping|start|starting|${DOSE_VERB})`;
 const ASK = String.raw`\b(?:should|shall|can|could|may|must|do|would|will) ${WHO}${ADVERBS}`;
 const WHETHER = String.raw`\b(?:(?:whether|if) ${WHO} (?:should|can|need to|ought to|must)|whether (?:or not )?to)${ADVERBS}`;
-const IS_IT_OK = String.raw`(?:\b(?:is|would|will) it (?:be )?|^|\b(?:it's|it is) |, ?)(?:ok|okay|safe|fine|alright|all right|bad|dangerous|risky|a problem|a good idea|wise|better|time) (?:to|if i|for me to)${ADVERBS}`;
+const IS_IT_OK = String.raw`(?:\b(?:is|would|will) it (?:be )?|^|\b(?:it's|it is) |, ?)(?:ok|okay|safe|fine|alright|all right|bad|dangerous|risky|a problem|a good idea|wise|better) (?:to|if i|for me to)${ADVERBS}`;
 
 interface AdviceRule {
   category: MedicalAdviceCategory;
@@ -43,22 +43,22 @@ interface AdviceRule {
   needs?: "medication" | "named_medication";
 }
 
-const rule = (
-  category: MedicalAdviceCategory,
-  source: string,
-  needs?: AdviceRule["needs"],
-): AdviceRule => ({ category, pattern: new RegExp(source), needs });
+const rule = (category: MedicalAdviceCategory, source: string, needs?: AdviceRule["needs"]): AdviceRule => ({
+  category,
+  pattern: new RegExp(source),
+  needs,
+});
 
 // Things one takes that are not medicine: "should I take a walk for my blood pressure?"
 const NOT_MEDICINE = String.raw`(?:a |my |the |some )?(?:walk|break|nap|rest|reading|readings|measurement|bath|shower|breath|breather|holiday|vacation|day off|stairs|test|look)\b`;
-const ALL_VERBS = String.raw`(?:${CHANGE_VERB}|${DOSE_VERB})`;
-const PAST_VERB = String.raw`(?:stopped|skipped|quit|increased|decreased|reduced|lowered|raised|upped|doubled|halved|cut|split|switched|changed|missed|dropped|took|started|came off|went off)`;
+const ALL_VERBS = `(?:${CHANGE_VERB}|${DOSE_VERB})`;
+const PAST_VERB = `(?:stopped|skipped|quit|increased|decreased|reduced|lowered|raised|upped|doubled|halved|cut|split|switched|changed|missed|dropped|took|started|came off|went off)`;
 
 const RULES: AdviceRule[] = [
   // "should I increase my amlodipine", "is it ok to double my dose"
-  rule("medical_advice_dose", String.raw`(?:${ASK}|${WHETHER}|${IS_IT_OK}) ${DOSE_VERB}${FILL} ${MED}`),
+  rule("medical_advice_dose", `(?:${ASK}|${WHETHER}|${IS_IT_OK}) ${DOSE_VERB}${FILL} ${MED}`),
   // "can I stop my lisinopril", "should I start taking a statin", "is it bad if I skip my pill"
-  rule("medical_advice_change", String.raw`(?:${ASK}|${WHETHER}|${IS_IT_OK}) ${CHANGE_VERB}${FILL} ${MED}`),
+  rule("medical_advice_change", `(?:${ASK}|${WHETHER}|${IS_IT_OK}) ${CHANGE_VERB}${FILL} ${MED}`),
   // "my doctor put me on ramipril, should I take it at night?"
   rule(
     "medical_advice_change",
@@ -170,6 +170,11 @@ const RULES: AdviceRule[] = [
   rule(
     "medical_advice_change",
     String.raw`\b(?:when|what time)(?: is| would be|'s)? (?:the )?(?:best|right|ideal|correct|better) (?:time )?(?:of day )?to ${ALL_VERBS}${FILL} ${MED}`,
+  ),
+  // "readings are perfect, time to ditch the pills?" (not "it's time to take my meds")
+  rule(
+    "medical_advice_change",
+    String.raw`(?:\bis it |, ?)time to (?:stop|quit|ditch|drop|come off|go off|get off|give up|switch|change|${DOSE_VERB})${FILL} ${MED}`,
   ),
   // "I missed my dose yesterday, what should I do?"
   rule(

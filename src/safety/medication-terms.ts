@@ -145,7 +145,7 @@ export const MEDICATION_SOURCE = String.raw`(?:\b(?:${MEDICATION_NAMES.join("|")
  * closed list on purpose: "should I take my reading before my meds?" must not join "take" to
  * "meds" across the noun "reading".
  */
-export const FILLER_SOURCE = String.raw`(?:my|your|the|a|an|some|more|less|extra|another|half|of|taking|on|off|from|to|blood|pressure|bp|daily|morning|evening|night|nightly|usual|regular|current|new|other|second|whole|one|two|both|this|that|these|those|all|any|his|her|their|our|generic|prescribed|heart|cholesterol|sleeping|baby|low)`;
+export const FILLER_SOURCE = `(?:my|your|the|a|an|some|more|less|extra|another|half|of|taking|on|off|from|to|blood|pressure|bp|daily|morning|evening|night|nightly|usual|regular|current|new|other|second|whole|one|two|both|this|that|these|those|all|any|his|her|their|our|generic|prescribed|heart|cholesterol|sleeping|baby|low)`;
 
 // Words that imply a medication is being talked about, for rules that need one somewhere.
 const MEDICATION_CONTEXT_PATTERN = /\b(?:pharmacist|pharmacy|prescribed|prescriber)\b/;

@@ -40,8 +40,7 @@ const EMAIL = /(?<![\w.%+-])[\w.%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z
  * A run of digit groups: an optional "+", then groups of digits (optionally in parentheses)
  * joined by one space, dash or dot, or by nothing after a closing parenthesis: "(212)555-0147".
  */
-const DIGIT_RUN =
-  /(?<![\p{L}\p{N}_#/.,+@\\-])\+?(?:\(\d+\)|\d+)(?:(?:[ .-]|(?<=\)))(?:\(\d+\)|\d+))*/gu;
+const DIGIT_RUN = /(?<![\p{L}\p{N}_#/.,+@\\-])\+?(?:\(\d+\)|\d+)(?:(?:[ .-]|(?<=\)))(?:\(\d+\)|\d+))*/gu;
 const DIGIT_GROUP = /\(?\d+\)?/g;
 
 /** Characters that glue a run to a longer token on its right ("20mg", "128/82", "97%"). */
@@ -68,8 +67,10 @@ interface DigitGroup {
   separatorBefore: string;
 }
 
-/** The longest number a phone (E.164: 15) or card (19) can have, in groups. */
-const MAX_GROUPS_PER_NUMBER = 8;
+/** The most groups a phone ("+33 6 12 34 56 78") or card (4-4-4-4-3) is written in. */
+const MAX_GROUPS_PER_NUMBER = 6;
+/** Numbers redacted only after a phone word are written in few groups ("612 345 678"). */
+const MAX_GROUPS_WITH_PHONE_WORD = 4;
 /** The shortest personal number is a 7-digit local phone number, the longest a 19-digit card. */
 const MIN_DIGITS = 7;
 const MAX_DIGITS = 19;
@@ -158,18 +159,36 @@ function parseGroups(run: string, runStart: number): DigitGroup[] {
   return groups;
 }
 
-type Context = "exempt" | "phone" | "none";
+type Nearest = "exempt" | "phone" | "none";
 
-/** The nearest of the exempting and phone words before the number decides; "none" if neither. */
-function nearestContext(before: string): Context {
-  let exemptAt = -1;
-  for (const match of before.matchAll(EXEMPT_CONTEXT)) exemptAt = match.index;
-  let phoneAt = -1;
-  for (const match of before.matchAll(PHONE_CONTEXT)) phoneAt = match.index;
-  if (exemptAt < 0 && phoneAt < 0) return "none";
-  return exemptAt > phoneAt ? "exempt" : "phone";
+interface ContextWords {
+  /** The lower-cased text just before the number, on its line. */
+  before: string;
+  /** Which of the exempting and phone words comes last before the number. */
+  nearest: Nearest;
 }
 
+function readContext(text: string, start: number): ContextWords {
+  const window = text.slice(Math.max(0, start - CONTEXT_WINDOW_CHARS), start).toLowerCase();
+  const before = window.slice(window.lastIndexOf("\n") + 1);
+  const exemptAt = lastMatchAt(EXEMPT_CONTEXT, before);
+  const phoneAt = lastMatchAt(PHONE_CONTEXT, before);
+  const nearest = exemptAt < 0 && phoneAt < 0 ? "none" : exemptAt > phoneAt ? "exempt" : "phone";
+  return { before, nearest };
+}
+
+/** Index of the last match of a global pattern, -1 if none (exec, not matchAll: no regex clone per call). */
+function lastMatchAt(pattern: RegExp, text: string): number {
+  let at = -1;
+  pattern.lastIndex = 0;
+  for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) at = match.index;
+  return at;
+}
+
+/**
+ * The shape decides first and the words before the number (read only when a shape fits) second.
+ * Words that claim a number win over exempting ones: "order paid with card 4012 8888 8888 1881".
+ */
 function classifyNumber(text: string, groups: DigitGroup[]): PersonalInfoCategory | undefined {
   const first = groups[0];
   const last = groups.at(-1);
@@ -177,33 +196,43 @@ function classifyNumber(text: string, groups: DigitGroup[]): PersonalInfoCategor
   const digits = groups.map((group) => group.digits).join("");
   if (digits.length < MIN_DIGITS || digits.length > MAX_DIGITS) return undefined;
   const raw = text.slice(first.start, last.end);
-  const window = text.slice(Math.max(0, first.start - CONTEXT_WINDOW_CHARS), first.start).toLowerCase();
-  const before = window.slice(window.lastIndexOf("\n") + 1);
-  const context = nearestContext(before);
+  let words: ContextWords | undefined;
+  const context = (): ContextWords => {
+    words ??= readContext(text, first.start);
+    return words;
+  };
 
-  // Explicit words win over exempting ones: "order paid with card 4012 8888 8888 1881".
-  if (isSsn(groups, digits, SSN_CONTEXT.test(before))) {
-    return context === "exempt" && !SSN_CONTEXT.test(before) ? undefined : "pii_ssn";
+  const ssn = ssnShape(groups, digits);
+  if (ssn !== undefined) {
+    const claimed = SSN_CONTEXT.test(context().before);
+    if (ssn === "formatted" || claimed) {
+      return context().nearest === "exempt" && !claimed ? undefined : "pii_ssn";
+    }
   }
   if (isCardNumber(groups, digits)) {
-    return context === "exempt" && !CARD_CONTEXT.test(before) ? undefined : "pii_card";
+    return context().nearest === "exempt" && !CARD_CONTEXT.test(context().before) ? undefined : "pii_card";
   }
-  if (context === "exempt" || looksLikeDate(raw)) return undefined;
-  return isPhoneNumber(raw, groups, digits, context === "phone") ? "pii_phone" : undefined;
+  if (looksLikeDate(raw)) return undefined;
+  const phone = phoneShape(raw, groups, digits);
+  if (phone === undefined || context().nearest === "exempt") return undefined;
+  return phone === "phone" || context().nearest === "phone" ? "pii_phone" : undefined;
 }
 
-/** US SSN: 3-2-4 with one kind of separator, or nine bare digits after "SSN". */
-function isSsn(groups: DigitGroup[], digits: string, ssnContext: boolean): boolean {
+/**
+ * US SSN with valid area, group and serial: "formatted" as 3-2-4 with one kind of separator, or
+ * nine "bare" digits (which count only after a word such as "SSN").
+ */
+function ssnShape(groups: DigitGroup[], digits: string): "formatted" | "bare" | undefined {
   const lengths = groups.map((group) => group.digits.length).join("-");
   const separators = new Set(groups.slice(1).map((group) => group.separatorBefore));
   const formatted = lengths === "3-2-4" && separators.size === 1 && !separators.has(".");
-  const bare = lengths === "9" && ssnContext;
-  if (!formatted && !bare) return false;
+  if (!formatted && lengths !== "9") return undefined;
   const area = Number(digits.slice(0, 3));
   const group = Number(digits.slice(3, 5));
   const serial = Number(digits.slice(5));
   // SSA rules: no area 000, 666 or 900-999; no group 00; no serial 0000.
-  return area !== 0 && area !== 666 && area < 900 && group !== 0 && serial !== 0;
+  if (area === 0 || area === 666 || area >= 900 || group === 0 || serial === 0) return undefined;
+  return formatted ? "formatted" : "bare";
 }
 
 /**
@@ -253,23 +282,31 @@ function looksLikeDate(raw: string): boolean {
   return /^\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|^\d{4}-\d{2}-\d{2}\b/.test(raw);
 }
 
-function isPhoneNumber(raw: string, groups: DigitGroup[], digits: string, phoneContext: boolean): boolean {
+/** "phone" when the shape alone says so, "with_phone_word" when it needs "call", "phone"… before it. */
+function phoneShape(
+  raw: string,
+  groups: DigitGroup[],
+  digits: string,
+): "phone" | "with_phone_word" | undefined {
   const count = digits.length;
-  if (raw.startsWith("+")) return count >= 8 && count <= 15;
+  if (raw.startsWith("+")) return count >= 8 && count <= 15 ? "phone" : undefined;
   // International with the "00" prefix: 0044 20 7946 0958.
-  if (digits.startsWith("00")) return digits[2] !== "0" && count >= 10 && count <= 15 && groups.length > 1;
-  if (isNanpNumber(groups, digits)) return true;
+  if (digits.startsWith("00")) {
+    return digits[2] !== "0" && count >= 10 && count <= 15 && groups.length > 1 ? "phone" : undefined;
+  }
+  if (isNanpNumber(groups, digits)) return "phone";
   // National numbers with a trunk 0: UK 07700 900123, 020 7946 0958; FR 06 12 34 56 78; DE 030 1234567.
-  if (digits[0] === "0" && digits[1] !== "0") {
-    if (count === 10 || count === 11) return true;
-    if (count === 12 && groups.length > 1) return true;
+  if (
+    digits[0] === "0" &&
+    digits[1] !== "0" &&
+    (count === 10 || count === 11 || (count === 12 && groups.length > 1))
+  ) {
+    return "phone";
   }
-  if (phoneContext) {
-    // "call 555-0134", "my number is 612 345 678": shapes too common to redact without the word.
-    if (count === 7 && /^[2-9]\d\d[ .-]\d{4}$/.test(raw)) return true;
-    return count >= 8 && count <= 15;
-  }
-  return false;
+  // "call 555-0134", "my number is 612 345 678": shapes too common to redact without the word.
+  if (count === 7 && /^[2-9]\d\d[ .-]\d{4}$/.test(raw)) return "with_phone_word";
+  if (count >= 8 && count <= 15 && groups.length <= MAX_GROUPS_WITH_PHONE_WORD) return "with_phone_word";
+  return undefined;
 }
 
 /** North American numbers: [1] NXX NXX XXXX, grouped 3-3-4 or bare, area and exchange 2-9. */

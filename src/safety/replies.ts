@@ -13,10 +13,14 @@ export const INJECTION_REPLY = "I can help with questions about your Hilo readin
  * Crisis guidance for the detected categories: the self-harm paragraph leads with the crisis
  * line, a medical emergency with the emergency number, and both are given when both apply.
  */
-export function emergencyReply(categories: readonly EmergencyCategory[], contacts: EmergencyContacts): string {
+export function emergencyReply(
+  categories: readonly EmergencyCategory[],
+  contacts: EmergencyContacts,
+): string {
   const selfHarm = categories.includes("emergency_self_harm");
   const medical = categories.some((category) => category !== "emergency_self_harm");
-  const call = contacts.country === undefined ? "call your local emergency number" : `call ${contacts.emergency}`;
+  const call =
+    contacts.country === undefined ? "call your local emergency number" : `call ${contacts.emergency}`;
   const paragraphs: string[] = [];
   if (selfHarm) {
     const line =

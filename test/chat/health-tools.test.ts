@@ -67,7 +67,7 @@ test("a question answered by two health tools in one round, over the asking user
 
   // The tool results went back to the model; no identifier reached it as an argument.
   const [, followUp] = (await requestsMatching(match)).filter((body) => !body.response_format);
-  const toolMessages = (followUp?.messages as { role: string; content: string }[]).filter(
+  const toolMessages = ((followUp?.messages ?? []) as { role: string; content: string }[]).filter(
     (m) => m.role === "tool",
   );
   expect(toolMessages).toHaveLength(2);

@@ -24,11 +24,12 @@ export async function script(
   match: string,
   replies: unknown[],
   format: "chat" | "json" = "chat",
+  model?: string,
 ): Promise<void> {
   const res = await fetch(`${standinUrl()}/_standin/script`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ match, replies, format }),
+    body: JSON.stringify({ match, replies, format, model }),
   });
   if (!res.ok) throw new Error(`stand-in refused the script: ${await res.text()}`);
 }

@@ -58,7 +58,7 @@ export async function handleChatCompletions(httpReq: Request, ctx: StandinContex
   });
 
   const format = req.responseFormat.type === "text" ? "chat" : "json";
-  const scripted = ctx.scripts.takeChat(req.lastUserMessage, format);
+  const scripted = ctx.scripts.takeChat(req.lastUserMessage, format, req.model);
   if (scripted !== undefined) ctx.recorder.recordMatch(scripted.match);
   const reply = scripted?.reply;
   const signal = AbortSignal.any([httpReq.signal, ctx.shutdown]);

@@ -51,6 +51,8 @@ export const scriptRequestSchema = z.discriminatedUnion("endpoint", [
     endpoint: z.literal("chat"),
     match: z.string(),
     format: z.enum(["chat", "json"]).default("chat"),
+    // Optional: serve only requests for this model (e.g. the judge's, where other JSON calls share a turn).
+    model: z.string().min(1).optional(),
     replies: z.array(chatReplySchema).min(1),
   }),
   z.object({
@@ -66,7 +68,7 @@ export type ScriptRequest = z.infer<typeof scriptRequestSchema>;
 export type ChatFormat = "chat" | "json";
 
 type Rule =
-  | { id: number; endpoint: "chat"; match: string; format: ChatFormat; replies: ChatReply[] }
+  | { id: number; endpoint: "chat"; match: string; format: ChatFormat; model?: string; replies: ChatReply[] }
   | { id: number; endpoint: "embeddings"; match: string; replies: EmbeddingsReply[] };
 
 export interface RuleSummary {
@@ -85,7 +87,14 @@ export class ScriptBook {
     const id = this.nextId++;
     const rule: Rule =
       script.endpoint === "chat"
-        ? { id, endpoint: "chat", match: script.match, format: script.format, replies: [...script.replies] }
+        ? {
+            id,
+            endpoint: "chat",
+            match: script.match,
+            format: script.format,
+            model: script.model,
+            replies: [...script.replies],
+          }
         : { id, endpoint: "embeddings", match: script.match, replies: [...script.replies] };
     this.rules.push(rule);
     return summarise(rule);
@@ -100,9 +109,17 @@ export class ScriptBook {
     this.nextId = 1;
   }
 
-  takeChat(lastUserMessage: string, format: ChatFormat): { match: string; reply: ChatReply } | undefined {
+  takeChat(
+    lastUserMessage: string,
+    format: ChatFormat,
+    model: string,
+  ): { match: string; reply: ChatReply } | undefined {
     const rule = this.findNewest(
-      (r) => r.endpoint === "chat" && r.format === format && lastUserMessage.includes(r.match),
+      (r) =>
+        r.endpoint === "chat" &&
+        r.format === format &&
+        (r.model === undefined || r.model === model) &&
+        lastUserMessage.includes(r.match),
     );
     if (rule?.endpoint !== "chat") return undefined;
     const reply = rule.replies.shift();

@@ -1,0 +1,102 @@
+// Emergency numbers chosen from the user's time zone, with a generic fallback.
+import { describe, expect, test } from "bun:test";
+import { countryForTimezone, emergencyContactsFor, screenUserMessage } from "../../src/safety/index.ts";
+import { emergencyReply } from "../../src/safety/replies.ts";
+
+describe("countryForTimezone", () => {
+  const cases: [string | undefined, string | undefined][] = [
+    ["America/New_York", "US"],
+    ["America/Los_Angeles", "US"],
+    ["America/Indiana/Indianapolis", "US"],
+    ["Pacific/Honolulu", "US"],
+    ["US/Eastern", "US"],
+    ["America/Toronto", "CA"],
+    ["America/Sao_Paulo", "BR"],
+    ["Europe/London", "GB"],
+    ["Europe/Dublin", "IE"],
+    ["Europe/Paris", "FR"],
+    ["Europe/Berlin", "DE"],
+    ["Europe/Rome", "IT"],
+    ["Australia/Sydney", "AU"],
+    ["Australia/Perth", "AU"],
+    ["Asia/Kolkata", "IN"],
+    ["Pacific/Auckland", "NZ"],
+    ["America/Argentina/Buenos_Aires", undefined],
+    ["Etc/UTC", undefined],
+    ["Not/AZone", undefined],
+    [undefined, undefined],
+  ];
+  for (const [zone, country] of cases) {
+    test(`${zone} -> ${country}`, () => expect(countryForTimezone(zone)).toBe(country));
+  }
+});
+
+describe("emergencyContactsFor", () => {
+  test("the US gets 911, 988 and poison help", () => {
+    const contacts = emergencyContactsFor("America/Chicago");
+    expect(contacts.emergency).toBe("911");
+    expect(contacts.crisisLine).toContain("988");
+    expect(contacts.poisonLine).toContain("1-800-222-1222");
+  });
+
+  test("the UK gets 999 and Samaritans 116 123", () => {
+    const contacts = emergencyContactsFor("Europe/London");
+    expect(contacts.emergency).toBe("999");
+    expect(contacts.crisisLine).toContain("116 123");
+  });
+
+  test("an EU zone gets 112", () => expect(emergencyContactsFor("Europe/Vienna").emergency).toBe("112"));
+
+  test("Australia gets 000 and Lifeline 13 11 14", () => {
+    const contacts = emergencyContactsFor("Australia/Melbourne");
+    expect(contacts.emergency).toBe("000");
+    expect(contacts.crisisLine).toContain("13 11 14");
+  });
+
+  test("an unknown zone gets generic wording, never a number", () => {
+    const contacts = emergencyContactsFor("Etc/UTC");
+    expect(contacts).toEqual({
+      country: undefined,
+      emergency: "your local emergency number",
+      crisisLine: undefined,
+      poisonLine: undefined,
+    });
+  });
+});
+
+describe("the emergency reply", () => {
+  test("leads with the crisis line for self-harm and still names the emergency number", () => {
+    const reply = emergencyReply(["emergency_self_harm"], emergencyContactsFor("America/New_York"));
+    expect(reply).toContain("988");
+    expect(reply).toContain("call 911");
+  });
+
+  test("names the emergency number for a medical emergency", () => {
+    const reply = emergencyReply(["emergency_chest_pain"], emergencyContactsFor("Europe/London"));
+    expect(reply).toContain("call 999");
+    expect(reply).not.toContain("116 123");
+  });
+
+  test("adds poison help for an overdose where one is listed", () => {
+    expect(emergencyReply(["emergency_overdose"], emergencyContactsFor("America/Denver"))).toContain(
+      "1-800-222-1222",
+    );
+  });
+
+  test("falls back to generic wording without a known zone", () => {
+    const reply = emergencyReply(
+      ["emergency_self_harm", "emergency_breathing"],
+      emergencyContactsFor(undefined),
+    );
+    expect(reply).toContain("your local emergency number");
+    expect(reply).toContain("local crisis line");
+    expect(reply).not.toMatch(/\b(?:911|999|112|988)\b/);
+  });
+
+  test("screenUserMessage picks the numbers from the timezone option", () => {
+    expect(screenUserMessage("I can't breathe", { timezone: "Australia/Sydney" }).reply).toContain(
+      "call 000",
+    );
+    expect(screenUserMessage("I can't breathe", { timezone: "Europe/Madrid" }).reply).toContain("call 112");
+  });
+});

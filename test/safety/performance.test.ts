@@ -1,0 +1,47 @@
+// The screen runs on every message: a 4,000-character message, ordinary or built to make a regex
+// backtrack, must stay far from anything a user could notice. Typical cost is well under 1 ms; the
+// budget here is loose so a busy CI machine does not flake, yet catches a quadratic or
+// exponential pattern (those take tens of milliseconds to seconds on these inputs).
+import { describe, expect, test } from "bun:test";
+import { checkAssistantAnswer, screenUserMessage } from "../../src/safety/index.ts";
+
+const MESSAGE_CHARS = 4000;
+const BUDGET_MS = 15;
+
+const fill = (unit: string) => unit.repeat(Math.ceil(MESSAGE_CHARS / unit.length)).slice(0, MESSAGE_CHARS);
+
+const inputs: Record<string, string> = {
+  "readings, times and contacts": fill(
+    "My BP was 128/82 at 07:30 and 131/85 later; 12,345 steps, 20mg lisinopril, HILO-8F2K-19X3, (415) 555-0134, jane@example.com. ",
+  ),
+  "ordinary prose": fill(
+    "Since Tuesday my readings have been higher and I wonder whether it's the coffee or the stress. ",
+  ),
+  "one long digit run": "1".repeat(MESSAGE_CHARS),
+  "digits separated by spaces": fill("1 "),
+  "two-digit groups": fill("12 "),
+  "dashed digits": fill("12-"),
+  "almost an e-mail": `${fill("a.")}@`,
+  "repeated fillers": `should i take ${fill("my ")}`,
+  "repeated clause starters": fill("you are in "),
+  "repeated negations": `${fill("no ")} chest pain`,
+  "repeated symptoms": fill("chest suddenly numb "),
+  "repeated phone numbers": fill("+44 20 7946 0958 "),
+  "repeated role markers": fill("### system\n"),
+};
+
+describe("a 4,000-character message", () => {
+  for (const [name, text] of Object.entries(inputs)) {
+    test(`${name}: Layer 1 and Layer 3 each stay under ${BUDGET_MS} ms`, () => {
+      screenUserMessage(text); // warm the regex compiler
+      checkAssistantAnswer(text);
+      const started = performance.now();
+      screenUserMessage(text);
+      const layer1Ms = performance.now() - started;
+      checkAssistantAnswer(text);
+      const layer3Ms = performance.now() - started - layer1Ms;
+      expect(layer1Ms).toBeLessThan(BUDGET_MS);
+      expect(layer3Ms).toBeLessThan(BUDGET_MS);
+    });
+  }
+});

@@ -1,0 +1,122 @@
+// Layer 1 redaction: which numbers are personal information and which must survive untouched.
+import { describe, expect, test } from "bun:test";
+import { redactPersonalInfo } from "../../src/safety/index.ts";
+import { passesLuhn } from "../../src/safety/personal-info.ts";
+
+describe("redactPersonalInfo replaces personal information in place", () => {
+  const cases: { text: string; redacted: string }[] = [
+    // phones, national and international
+    { text: "call (415) 555-0134 today", redacted: "call [phone] today" },
+    { text: "my number is 415-555-0134", redacted: "my number is [phone]" },
+    { text: "415.555.0134", redacted: "[phone]" },
+    { text: "text +1 415 555 0134 please", redacted: "text [phone] please" },
+    { text: "1 (800) 555-0199", redacted: "[phone]" },
+    { text: "Phone (212)555-0147", redacted: "Phone [phone]" },
+    { text: "4155550134 is my cell", redacted: "[phone] is my cell" },
+    { text: "UK +44 20 7946 0958", redacted: "UK [phone]" },
+    { text: "mobile 07700 900123", redacted: "mobile [phone]" },
+    { text: "landline 020 7946 0958", redacted: "landline [phone]" },
+    { text: "FR +33 6 12 34 56 78", redacted: "FR [phone]" },
+    { text: "portable 06 12 34 56 78", redacted: "portable [phone]" },
+    { text: "DE +49 30 1234567", redacted: "DE [phone]" },
+    { text: "Handy 0170 1234567", redacted: "Handy [phone]" },
+    { text: "0044 20 7946 0958", redacted: "[phone]" },
+    { text: "tel:+442079460958", redacted: "tel:[phone]" },
+    { text: "call 555-0134", redacted: "call [phone]" },
+    { text: "call 415 555 0134 8am", redacted: "call [phone] 8am" },
+    { text: "415 555 0134 415 555 0199", redacted: "[phone] [phone]" },
+    // e-mail
+    { text: "mail jane.doe@example.com now", redacted: "mail [email] now" },
+    { text: "j_smith+bp@mail.example.co.uk", redacted: "[email]" },
+    { text: "a@b.io,c@d.org", redacted: "[email],[email]" },
+    // SSN
+    { text: "SSN 123-45-6789", redacted: "SSN [ssn]" },
+    { text: "social security number 219 09 9999", redacted: "social security number [ssn]" },
+    { text: "my ssn is 536221234", redacted: "my ssn is [ssn]" },
+    // cards (Luhn-valid test numbers)
+    { text: "card 4111 1111 1111 1111", redacted: "card [card]" },
+    { text: "4012-8888-8888-1881", redacted: "[card]" },
+    { text: "5555555555554444", redacted: "[card]" },
+    { text: "amex 3782 822463 10005", redacted: "amex [card]" },
+    { text: "Visa 4111 1111 1111 1111.", redacted: "Visa [card]." },
+    {
+      text: "order 1002003004 paid with card 4012 8888 8888 1881",
+      redacted: "order 1002003004 paid with card [card]",
+    },
+  ];
+  for (const { text, redacted } of cases) {
+    test(JSON.stringify(text), () => {
+      expect(redactPersonalInfo(text).text).toBe(redacted);
+    });
+  }
+});
+
+describe("redactPersonalInfo leaves numbers that are not personal information", () => {
+  const untouched = [
+    "BP 128/82 and 128 / 82",
+    "2026-03-08, 03/08/2026 and 8.3.2026",
+    "08.03.2026 07:30 and 2026-03-08 07:30",
+    "2026-03-08T07:30:00Z",
+    "07:30, 7:30pm, 23:15",
+    "12,345 steps and 12345 steps",
+    "Steps: 8000 9000 10000 12000",
+    "readings 128 130 125 140 135",
+    "years 2023 2024 2025 2026",
+    "Order #123456789",
+    "order 1002003004",
+    "booking ref 4155550134",
+    "device HILO-8F2K-19X3 and HILO-4155-5501-34",
+    "Serial number SN-20240308-0042",
+    "the device serial 4111111111111111",
+    "My IMEI is 490154203237518",
+    "user id 20260308123",
+    "case 00123456",
+    "Invoice 2026-0415-5501",
+    "part no. 4155-550134",
+    "72 bpm, 81.5 kg, 20mg, 2.5 mg",
+    "firmware 2.14.0301",
+    "4111 1111 1111 1112 (fails Luhn)",
+    "666-12-3456, 000-12-3456, 900-12-3456 (invalid SSN areas)",
+    "zip 94107",
+    "weights 81.5 82.0 81.2",
+  ];
+  for (const text of untouched) {
+    test(JSON.stringify(text), () => {
+      const result = redactPersonalInfo(text);
+      expect(result.text).toBe(text);
+      expect(result.spans).toEqual([]);
+    });
+  }
+});
+
+describe("redactPersonalInfo spans", () => {
+  test("point at the original text and name the kind", () => {
+    const text = "call (415) 555-0134 or jane@example.com";
+    const { spans } = redactPersonalInfo(text);
+    expect(spans.map((span) => [span.category, text.slice(span.start, span.end)])).toEqual([
+      ["pii_phone", "(415) 555-0134"],
+      ["pii_email", "jane@example.com"],
+    ]);
+  });
+
+  test("an e-mail's digits are not also taken for a phone", () => {
+    expect(redactPersonalInfo("mail 4155550134@example.com").spans.map((span) => span.category)).toEqual([
+      "pii_email",
+    ]);
+  });
+});
+
+describe("passesLuhn", () => {
+  const cases: [string, boolean][] = [
+    ["4111111111111111", true],
+    ["4111111111111112", false],
+    ["378282246310005", true],
+    ["490154203237518", true],
+    ["0", true],
+    ["18", true],
+    ["19", false],
+  ];
+  for (const [digits, valid] of cases) {
+    test(`${digits} is ${valid ? "valid" : "invalid"}`, () => expect(passesLuhn(digits)).toBe(valid));
+  }
+});
