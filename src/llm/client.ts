@@ -54,6 +54,14 @@ export interface Llm {
   streamChat(params: ChatStreamParams, opts: LlmCallOptions): AsyncIterable<ChatCompletionChunk>;
   /** A non-streaming completion with a strict json_schema reply, parsed and checked against `schema`. */
   completeJson<T>(params: JsonCompletionParams<T>, opts: LlmCallOptions): Promise<T>;
+  /** One vector per input, in input order, each of exactly `dimensions` floats. */
+  embed(params: EmbedParams, opts: LlmCallOptions): Promise<Float32Array[]>;
+}
+
+export interface EmbedParams {
+  model: string;
+  dimensions: number;
+  input: readonly string[];
 }
 
 export interface LlmOptions {
@@ -191,7 +199,44 @@ export function createLlm(openai: OpenAI, opts: LlmOptions): Llm {
     return parseStructuredReply(completion, schema);
   }
 
-  return { limiter, streamChat, completeJson };
+  async function embed(params: EmbedParams, callOpts: LlmCallOptions): Promise<Float32Array[]> {
+    if (params.input.length === 0) return [];
+    const { signal } = callOpts;
+    const response = await retrying(
+      async () => {
+        const release = await limiter.acquire(signal);
+        try {
+          return await openai.embeddings.create(
+            {
+              model: params.model,
+              input: [...params.input],
+              dimensions: params.dimensions,
+              encoding_format: "float",
+            },
+            { signal, maxRetries: 0, timeout: requestTimeoutMs },
+          );
+        } finally {
+          release();
+        }
+      },
+      { policy, signal, deadlineMs: callOpts.deadlineMs, onRetry: onRetry("json", params.model) },
+    );
+    const vectors = [...response.data]
+      .sort((a, b) => a.index - b.index)
+      .map((item) => Float32Array.from(item.embedding));
+    // A provider answering with another size would silently corrupt every similarity: refuse it.
+    if (
+      vectors.length !== params.input.length ||
+      vectors.some((vector) => vector.length !== params.dimensions)
+    ) {
+      throw new ModelOutputError(
+        `embedding model ${params.model} returned ${vectors[0]?.length ?? 0} dimensions, expected ${params.dimensions}`,
+      );
+    }
+    return vectors;
+  }
+
+  return { limiter, streamChat, completeJson, embed };
 }
 
 /** Checks a json_schema completion: not refused, not cut off, JSON, and matching the schema. */
