@@ -1,6 +1,7 @@
 // Entry point of the single `hilo` binary: one subcommand per process type or ops task.
 
 import { startApi } from "./cli/api";
+import { runFaqIngestCommand } from "./cli/faq-ingest";
 import { runGuardCommand } from "./cli/guard";
 import { runMigrate } from "./cli/migrate";
 import { startScheduler } from "./cli/scheduler";
@@ -17,7 +18,8 @@ Commands:
   api         serve the HTTP + SSE API (PORT, default 8080)
   worker      consume background jobs (BullMQ queues)
   scheduler   fire cron jobs; exactly one active leader via a Redis lock
-  migrate     apply App MySQL migrations embedded in this binary
+  migrate     apply App MySQL migrations embedded in this binary; ensure the FAQ tables
+  faq-ingest  load the FAQ from a CSV file, embedding only new or changed rows (hilo faq-ingest --help)
   guard       run safety Layers 1 and 3 over JSON lines on stdin (no config needed)
   tools       list the agent's tools or run one for a user (hilo tools --help)
 
@@ -40,6 +42,8 @@ async function main(argv: string[]): Promise<void> {
       return runMigrate();
     case "guard":
       return runGuardCommand();
+    case "faq-ingest":
+      return runFaqIngestCommand(argv.slice(1));
     case "tools":
       return runToolsCommand(argv.slice(1));
     case "-v":

@@ -22,6 +22,8 @@ import {
   watchDailyCollection,
 } from "../../src/health/readings-model.ts";
 import { closeDeps, createDeps } from "../../src/lifecycle/dependencies.ts";
+import { createLlm } from "../../src/llm/client.ts";
+import { createMemoryPoolCache } from "../../src/memory/cache.ts";
 import { createLogger } from "../../src/observability/logger.ts";
 import { generateWatchData, type ProfileName } from "../seed/watch-data.ts";
 
@@ -130,6 +132,8 @@ try {
     sessionId: "bench",
     turnId: `bench-${randomUUID()}`,
     deps,
+    llm: createLlm(deps.model.openai, { log: createLogger("warn") }),
+    memoryCache: createMemoryPoolCache(),
     log: createLogger("warn"),
     signal: new AbortController().signal,
     now: () => now,

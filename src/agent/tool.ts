@@ -2,6 +2,8 @@
 // that receives the server-side context. Identity never comes from the model's arguments.
 import type { z } from "zod";
 import type { Deps } from "../lifecycle/dependencies";
+import type { Llm } from "../llm/client";
+import type { MemoryPoolCache } from "../memory/cache";
 import type { Logger } from "../observability/logger";
 
 export interface ToolContext {
@@ -14,6 +16,10 @@ export interface ToolContext {
   readonly sessionId: string;
   readonly turnId: string;
   readonly deps: Deps;
+  /** The process's model client (shared limiter and retries), for tools that embed text. */
+  readonly llm: Llm;
+  /** The process's cache of users' memory recall pools, shared with the memory routes. */
+  readonly memoryCache: MemoryPoolCache;
   readonly log: Logger;
   /** Aborted when the turn's budget runs out; long handlers should pass it on. */
   readonly signal: AbortSignal;

@@ -11,6 +11,7 @@ import type { ToolContext } from "../agent/tool";
 import { safetyAudit } from "../db/schema";
 import type { Deps } from "../lifecycle/dependencies";
 import { createLlm, type Llm } from "../llm/client";
+import { createMemoryPoolCache, type MemoryPoolCache } from "../memory/cache";
 import { recentMemories } from "../memory/prelude";
 import type { Logger } from "../observability/logger";
 import { auditEntriesFor, checkAssistantAnswer, screenUserMessage } from "../safety";
@@ -28,6 +29,8 @@ export interface Chat {
   services: ChatServices;
   llm: Llm;
   tools: ToolRegistry;
+  /** This process's memory recall pools, shared by the memory tools and the memory routes. */
+  memoryCache: MemoryPoolCache;
   openSessionPrompt(userId: string): Promise<string>;
 }
 
@@ -35,6 +38,7 @@ export function createChat(deps: Deps, log: Logger): Chat {
   const { config } = deps;
   const llm = createLlm(deps.model.openai, { log, maxConcurrent: config.HILO_MAX_CONCURRENT_MODEL_CALLS });
   const tools = createToolRegistry(ALL_TOOLS);
+  const memoryCache = createMemoryPoolCache();
 
   // Fail-soft: without the user DB the assistant still answers, only without profile context.
   const profileOf = async (userId: string): Promise<UserProfile | null> =>
@@ -71,6 +75,8 @@ export function createChat(deps: Deps, log: Logger): Chat {
         sessionId: request.claim.sessionId,
         turnId: request.claim.id,
         deps,
+        llm,
+        memoryCache,
         log: log.child({ turn_id: request.claim.id }),
         signal,
         now: () => new Date(),
@@ -178,6 +184,7 @@ export function createChat(deps: Deps, log: Logger): Chat {
     services,
     llm,
     tools,
+    memoryCache,
     openSessionPrompt: async (userId) => {
       const [profile, memories] = await Promise.all([
         profileOf(userId),

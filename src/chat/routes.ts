@@ -1,10 +1,10 @@
 // The chat HTTP surface: sessions, history, sending a message (SSE or async), resuming a turn.
 // Thin: parse, call one verb, map the result.
 import { Elysia } from "elysia";
+import { decodeCursor } from "../db/cursor";
 import { clientAuth } from "../http/auth";
 import { invalidHeader, invalidRequest, notFound } from "../http/errors";
 import { findClaimById } from "./claims";
-import { decodeCursor } from "./cursor";
 import {
   acceptedTurn,
   createdSession,

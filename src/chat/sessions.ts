@@ -1,9 +1,9 @@
 // Chat sessions and their messages. Every query is scoped by the acting user; a session of another
 // user is indistinguishable from one that does not exist.
-import { and, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
+import { and, desc, eq, isNull, sql } from "drizzle-orm";
+import { beforeCursor, type Cursor, type Page, toPage } from "../db/cursor";
 import { chatMessages, chatSessions } from "../db/schema";
 import type { AppDb } from "../infra/app-db";
-import { type Cursor, encodeCursor } from "./cursor";
 
 export const SESSION_TITLE_MAX_CHARS = 120;
 /** Prior messages sent to the model with each turn (the system prompt is sent separately). */
@@ -22,11 +22,6 @@ export interface StoredMessage {
   content: string;
   turnId: string | null;
   createdAt: Date;
-}
-
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
 }
 
 export async function createSession(
@@ -89,17 +84,12 @@ export async function listSessions(
     .where(
       and(
         eq(chatSessions.userId, userId),
-        cursor
-          ? or(
-              lt(chatSessions.lastActivityAt, cursor.at),
-              and(eq(chatSessions.lastActivityAt, cursor.at), lt(chatSessions.id, cursor.id)),
-            )
-          : undefined,
+        beforeCursor(chatSessions.lastActivityAt, chatSessions.id, cursor),
       ),
     )
     .orderBy(desc(chatSessions.lastActivityAt), desc(chatSessions.id))
     .limit(limit + 1);
-  return page(rows, limit, (row) => ({ at: row.lastActivityAt, id: row.sessionId }));
+  return toPage(rows, limit, (row) => ({ at: row.lastActivityAt, id: row.sessionId }));
 }
 
 export async function listMessages(
@@ -120,17 +110,12 @@ export async function listMessages(
     .where(
       and(
         eq(chatMessages.sessionId, sessionId),
-        cursor
-          ? or(
-              lt(chatMessages.createdAt, cursor.at),
-              and(eq(chatMessages.createdAt, cursor.at), lt(chatMessages.id, cursor.id)),
-            )
-          : undefined,
+        beforeCursor(chatMessages.createdAt, chatMessages.id, cursor),
       ),
     )
     .orderBy(desc(chatMessages.createdAt), desc(chatMessages.id))
     .limit(limit + 1);
-  return page(rows, limit, (row) => ({ at: row.createdAt, id: row.messageId }));
+  return toPage(rows, limit, (row) => ({ at: row.createdAt, id: row.messageId }));
 }
 
 /** The conversation before a turn, oldest first, as the model should see it. */
@@ -170,10 +155,4 @@ export async function touchSession(db: AppDb, sessionId: string, firstQuestion: 
     .update(chatSessions)
     .set({ title: Array.from(firstQuestion).slice(0, SESSION_TITLE_MAX_CHARS).join("") })
     .where(and(eq(chatSessions.id, sessionId), isNull(chatSessions.title)));
-}
-
-function page<T>(rows: T[], limit: number, cursorOf: (row: T) => Cursor): Page<T> {
-  const items = rows.slice(0, limit);
-  const last = items.at(-1);
-  return { items, nextCursor: rows.length > limit && last ? encodeCursor(cursorOf(last)) : null };
 }

@@ -11,6 +11,8 @@ import { isIanaTimeZone } from "../http/client-context";
 import { withTimeout } from "../infra/dependency";
 import { closeDeps, createDeps, type Deps } from "../lifecycle/dependencies";
 import { EXIT_STARTUP, loadConfigOrExit } from "../lifecycle/run";
+import { createLlm } from "../llm/client";
+import { createMemoryPoolCache } from "../memory/cache";
 import { createLogger } from "../observability/logger";
 import { readUserProfile } from "../users/profile";
 
@@ -120,6 +122,8 @@ async function runTool(argv: string[]): Promise<void> {
       sessionId: "cli",
       turnId: `cli-${randomUUID()}`,
       deps,
+      llm: createLlm(deps.model.openai, { log }),
+      memoryCache: createMemoryPoolCache(),
       log,
       signal: new AbortController().signal,
       now: () => new Date(),

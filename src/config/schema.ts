@@ -49,6 +49,14 @@ export const configSchema = z
     HILO_JUDGE_MODEL: z.string().min(1).default("o4-mini"),
     HILO_EMBEDDING_MODEL: z.string().min(1).default("text-embedding-3-small"),
     HILO_EMBEDDING_DIMENSIONS: int(8, 4096).default(1536),
+    // Cosine similarities: a new fact this close to a saved one replaces it instead of adding a row;
+    // recall returns only memories at least this close to the query.
+    HILO_MEMORY_DEDUP_THRESHOLD: z.coerce.number().min(0).max(1).default(0.92),
+    HILO_MEMORY_RECALL_THRESHOLD: z.coerce.number().min(0).max(1).default(0.35),
+    // search_faq returns only FAQ entries at least this similar (cosine) to the question. 0.2 separates
+    // on-topic paraphrases (≥ 0.22) from off-topic questions (≤ 0.17) with the stand-in's embeddings;
+    // tune it on real questions for the production model (README, FAQ).
+    HILO_FAQ_MATCH_THRESHOLD: z.coerce.number().min(0).max(1).default(0.2),
     // Process-wide cap on concurrent model calls (the provider's rate limit is per key, not per task).
     HILO_MAX_CONCURRENT_MODEL_CALLS: int(1, 1_000).default(32),
 

@@ -5,6 +5,7 @@ import { z } from "zod";
 import type { Chat } from "../chat/compose";
 import { chatRoutes } from "../chat/routes";
 import type { Deps } from "../lifecycle/dependencies";
+import { memoryRoutes } from "../memory/routes";
 import { createHealthProbe } from "../observability/health";
 import type { Logger } from "../observability/logger";
 import { VERSION } from "../version";
@@ -60,7 +61,10 @@ export function createApp({ deps, log, chat }: AppOptions) {
         exclude: { paths: ["/docs", "/openapi.json"] },
         enabled: true,
         provider: isProduction ? null : "scalar",
-        mapJsonSchema: { zod: z.toJSONSchema },
+        // Request schemas are documented as clients send them (defaults make fields optional).
+        mapJsonSchema: {
+          zod: (schema: z.ZodType) => z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }),
+        },
         documentation: {
           info: { title: "Ask Hilo API", version: VERSION },
           components: {
@@ -77,7 +81,8 @@ export function createApp({ deps, log, chat }: AppOptions) {
         services: chat.services,
         openSessionPrompt: chat.openSessionPrompt,
       }),
-    );
+    )
+    .use(memoryRoutes({ apiKey: config.HILO_API_KEY, db: deps.appDb.db, cache: chat.memoryCache }));
 }
 
 export type App = ReturnType<typeof createApp>;

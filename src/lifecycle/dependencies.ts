@@ -1,6 +1,7 @@
 // Builds the datastore clients a process needs, checks them in a fixed order at start (failing fast
 // with the name of the one that failed), and closes them in reverse.
 import type { Config } from "../config";
+import { checkFaqSchema } from "../faq/schema";
 import { type AppDbClient, createAppDb } from "../infra/app-db";
 import { type Dependency, type DependencyName, withTimeout } from "../infra/dependency";
 import { createFaqDb, type FaqDbClient } from "../infra/faq-db";
@@ -25,9 +26,10 @@ export class StartupError extends Error {
   constructor(
     readonly dependency: DependencyName,
     cause: unknown,
+    problem = "is unreachable",
   ) {
     super(
-      `start-up failed: ${dependency} is unreachable (${cause instanceof Error ? cause.message : String(cause)})`,
+      `start-up failed: ${dependency} ${problem} (${cause instanceof Error ? cause.message : String(cause)})`,
     );
     this.name = "StartupError";
   }
@@ -66,7 +68,25 @@ export async function checkDepsInOrder(deps: Deps, log: (line: string) => void):
       throw new StartupError(dependency.name, error);
     }
     log(`${dependency.name} ok (${Math.round(performance.now() - started)} ms)`);
+    if (dependency === deps.faqDb) await checkFaqTables(deps, log);
   }
+}
+
+/** Right after postgres answers: the FAQ vectors must be of the configured model and size (fail-closed). */
+async function checkFaqTables(deps: Deps, log: (line: string) => void): Promise<void> {
+  const { config } = deps;
+  const spec = { model: config.HILO_EMBEDDING_MODEL, dimensions: config.HILO_EMBEDDING_DIMENSIONS };
+  try {
+    await withTimeout(
+      "the FAQ check",
+      config.HILO_STARTUP_CHECK_TIMEOUT_MS,
+      checkFaqSchema(deps.faqDb.sql, spec),
+    );
+  } catch (error) {
+    await closeDeps(deps);
+    throw new StartupError("postgres", error, "FAQ check failed");
+  }
+  log(`postgres faq tables ok (${spec.model}, ${spec.dimensions} dimensions)`);
 }
 
 export async function closeDeps(deps: Deps): Promise<void> {

@@ -4,8 +4,10 @@
 import type { AgentEvent } from "../../src/agent/loop";
 import type { ToolContext } from "../../src/agent/tool";
 import { closeDeps, createDeps, type Deps } from "../../src/lifecycle/dependencies";
+import { createMemoryPoolCache } from "../../src/memory/cache";
 import { createLogger } from "../../src/observability/logger";
 import { newUserId, testConfig } from "../support/stack";
+import { testLlm } from "../support/standin";
 
 export function testDeps(): Deps {
   return createDeps(testConfig());
@@ -24,6 +26,8 @@ export function toolContext(
     sessionId: crypto.randomUUID(),
     turnId: crypto.randomUUID(),
     deps,
+    llm: testLlm(),
+    memoryCache: createMemoryPoolCache(),
     log: createLogger("error"),
     signal: overrides.signal ?? new AbortController().signal,
     now: overrides.now ?? (() => new Date()),

@@ -15,8 +15,10 @@ import {
   watchDailyCollection,
 } from "../../../../src/health/readings-model";
 import { closeDeps, createDeps, type Deps } from "../../../../src/lifecycle/dependencies";
+import { createMemoryPoolCache } from "../../../../src/memory/cache";
 import { createLogger } from "../../../../src/observability/logger";
 import { requireEnv, testConfig } from "../../../support/stack";
+import { testLlm } from "../../../support/standin";
 
 /** The stack's MONGO_URL with another database in its path. */
 export function mongoUrlFor(database: string): string {
@@ -41,6 +43,8 @@ export function toolContext(deps: Deps, who: Who): ToolContext {
     sessionId: "test-session",
     turnId: `test-turn-${randomUUID()}`,
     deps,
+    llm: testLlm(),
+    memoryCache: createMemoryPoolCache(),
     log: createLogger("error"),
     signal: new AbortController().signal,
     now: () => new Date(who.now),

@@ -1,5 +1,7 @@
 // Opaque pagination cursors: (timestamp, id) of the last row of a page, base64url-encoded JSON.
 // Ordering by (time desc, id desc) is stable even when rows share a millisecond.
+import { and, eq, lt, or, type SQL } from "drizzle-orm";
+import type { MySqlColumn } from "drizzle-orm/mysql-core";
 import { z } from "zod";
 
 export interface Cursor {
@@ -22,4 +24,22 @@ export function decodeCursor(value: string): Cursor | null {
   } catch {
     return null;
   }
+}
+
+/** Rows strictly after the cursor in (time desc, id desc) order: the keyset condition of every list. */
+export function beforeCursor(time: MySqlColumn, id: MySqlColumn, cursor: Cursor | null): SQL | undefined {
+  if (!cursor) return undefined;
+  return or(lt(time, cursor.at), and(eq(time, cursor.at), lt(id, cursor.id)));
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** Cuts a `limit + 1` query result to a page; the extra row only says whether another page exists. */
+export function toPage<T>(rows: T[], limit: number, cursorOf: (row: T) => Cursor): Page<T> {
+  const items = rows.slice(0, limit);
+  const last = items.at(-1);
+  return { items, nextCursor: rows.length > limit && last ? encodeCursor(cursorOf(last)) : null };
 }

@@ -1,0 +1,84 @@
+// The memory HTTP surface: the user sees what the assistant remembers and removes what they want gone.
+// Thin: parse, call one verb, map the result. Another user's memory is answered 404, like a missing one.
+import { Elysia } from "elysia";
+import { decodeCursor } from "../db/cursor";
+import { clientAuth } from "../http/auth";
+import { invalidRequest, notFound } from "../http/errors";
+import type { AppDb } from "../infra/app-db";
+import type { MemoryPoolCache } from "./cache";
+import { memoryList, memoryPageQuery, memoryParams } from "./model";
+import { deleteMemory, listMemories } from "./service";
+
+export interface MemoryRouteOptions {
+  apiKey: string;
+  db: AppDb;
+  /** The same cache the chat tools use, so a delete is never recalled afterwards by this process. */
+  cache: MemoryPoolCache;
+}
+
+const TAGS = ["memory"];
+
+export function memoryRoutes({ apiKey, db, cache }: MemoryRouteOptions) {
+  return new Elysia({ prefix: "/v1/memories" })
+    .use(clientAuth(apiKey))
+    .get(
+      "",
+      async ({ client, query }) => {
+        const cursor = query.cursor === undefined ? null : decodeCursor(query.cursor);
+        if (cursor === null && query.cursor !== undefined) {
+          throw invalidRequest("cursor is not a cursor this API issued");
+        }
+        const page = await listMemories({
+          ctx: { userId: client.userId, db, cache },
+          input: { limit: query.limit, cursor },
+        });
+        return {
+          memories: page.items.map((memory) => ({
+            memory_id: memory.memoryId,
+            content: memory.content,
+            created_at: memory.createdAt.toISOString(),
+            updated_at: memory.updatedAt.toISOString(),
+          })),
+          next_cursor: page.nextCursor,
+        };
+      },
+      {
+        query: memoryPageQuery,
+        response: { 200: memoryList },
+        detail: {
+          summary: "What the assistant remembers about the user, most recently saved first",
+          description:
+            "Facts the assistant chose to remember in chats, newest (saved or updated) first. `limit` 1-100 " +
+            "(default 20); pass `next_cursor` as `cursor` for the next page (null on the last page); a malformed " +
+            "`limit` or `cursor` is 400 `invalid_request`. The 20 " +
+            "newest are also given to the assistant when a chat session opens.",
+          tags: TAGS,
+        },
+      },
+    )
+    .delete(
+      "/:id",
+      async ({ client, params, set }) => {
+        const deleted = await deleteMemory({
+          ctx: { userId: client.userId, db, cache },
+          input: { memoryId: params.id },
+        });
+        if (!deleted) throw notFound("memory");
+        set.status = 204;
+      },
+      {
+        params: memoryParams,
+        detail: {
+          summary: "Forget one memory",
+          description:
+            "204 when removed; 404 when the user has no memory with this id (including another user's). " +
+            "Sessions already open keep the facts they started with; new sessions and searches no longer see it.",
+          responses: {
+            204: { description: "Forgotten" },
+            404: { description: "No memory of this user has this id (`not_found`)" },
+          },
+          tags: TAGS,
+        },
+      },
+    );
+}
