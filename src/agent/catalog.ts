@@ -1,5 +1,5 @@
 // Every tool the chat agent may call, in a fixed order (the tools block is part of the cached prompt).
-import { searchFaqTool } from "../faq/tool";
+import { searchFaqTool } from "../faq";
 import { MEMORY_TOOLS } from "../memory/tools";
 import type { ToolDefinition } from "./tool";
 import { CORE_TOOLS } from "./tools";

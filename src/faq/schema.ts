@@ -128,7 +128,8 @@ export async function ensureFaqSchema(
         "a smaller `dimensions`)",
     );
   }
-  // Outside the transaction: on RDS the extension may already exist while this role cannot create it.
+  // A no-op where pgvector is installed; on RDS it is on the extension allow-list, and creating it needs
+  // a role with CREATE on the database (the migrate role, not necessarily the api's).
   await sql`CREATE EXTENSION IF NOT EXISTS vector`;
   return sql.begin(async (tx) => {
     await tx`SELECT pg_advisory_xact_lock(${FAQ_LOCK_KEY})`;
@@ -149,7 +150,7 @@ export async function ensureFaqSchema(
     // Vectors inline, never TOASTed: the planner does not count out-of-line storage, so with TOASTed
     // 6 kB vectors a full scan looks cheaper than the HNSW index and is chosen at a few thousand rows
     // (pgvector's troubleshooting notes; measured: 105 ms instead of 4 ms at 10k rows). A row must then
-    // fit in one 8 kB page, which vector(2000) (HNSW_MAX_DIMENSIONS) still does.
+    // fit in one 8 kB page: ~6.2 kB at 1,536 dimensions, only just at the 2,000 HNSW allows.
     const [storage] = await tx<{ mode: string }[]>`
       SELECT attstorage AS mode FROM pg_attribute
       WHERE attrelid = 'faq_entries'::regclass AND attname = 'embedding'`;

@@ -1,7 +1,7 @@
 // Builds the datastore clients a process needs, checks them in a fixed order at start (failing fast
 // with the name of the one that failed), and closes them in reverse.
 import type { Config } from "../config";
-import { checkFaqSchema } from "../faq/schema";
+import { checkFaqSchema } from "../faq";
 import { type AppDbClient, createAppDb } from "../infra/app-db";
 import { type Dependency, type DependencyName, withTimeout } from "../infra/dependency";
 import { createFaqDb, type FaqDbClient } from "../infra/faq-db";
