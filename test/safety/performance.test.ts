@@ -1,12 +1,14 @@
 // The screen runs on every message: a 4,000-character message, ordinary or built to make a regex
 // backtrack, must stay far from anything a user could notice. Typical cost is well under 1 ms; the
-// budget here is loose so a busy CI machine does not flake, yet catches a quadratic or
-// exponential pattern (those take tens of milliseconds to seconds on these inputs).
+// budget here is loose and taken as the best of several runs, so a busy CI machine (GC pauses, the
+// other core busy) does not flake, yet it catches a catastrophic pattern (seconds on these inputs).
+// Speed itself is measured by scripts/bench/guard-eval.ts, not here.
 import { describe, expect, test } from "bun:test";
 import { checkAssistantAnswer, screenUserMessage } from "../../src/safety/index.ts";
 
 const MESSAGE_CHARS = 4000;
-const BUDGET_MS = 15;
+const BUDGET_MS = 60;
+const RUNS = 5;
 
 const fill = (unit: string) => unit.repeat(Math.ceil(MESSAGE_CHARS / unit.length)).slice(0, MESSAGE_CHARS);
 
@@ -30,18 +32,23 @@ const inputs: Record<string, string> = {
   "repeated role markers": fill("### system\n"),
 };
 
+function bestOf(work: () => unknown): number {
+  let best = Number.POSITIVE_INFINITY;
+  for (let run = 0; run < RUNS; run++) {
+    const started = performance.now();
+    work();
+    best = Math.min(best, performance.now() - started);
+  }
+  return best;
+}
+
 describe("a 4,000-character message", () => {
   for (const [name, text] of Object.entries(inputs)) {
     test(`${name}: Layer 1 and Layer 3 each stay under ${BUDGET_MS} ms`, () => {
       screenUserMessage(text); // warm the regex compiler
       checkAssistantAnswer(text);
-      const started = performance.now();
-      screenUserMessage(text);
-      const layer1Ms = performance.now() - started;
-      checkAssistantAnswer(text);
-      const layer3Ms = performance.now() - started - layer1Ms;
-      expect(layer1Ms).toBeLessThan(BUDGET_MS);
-      expect(layer3Ms).toBeLessThan(BUDGET_MS);
+      expect(bestOf(() => screenUserMessage(text))).toBeLessThan(BUDGET_MS);
+      expect(bestOf(() => checkAssistantAnswer(text))).toBeLessThan(BUDGET_MS);
     });
   }
 });
