@@ -1,9 +1,14 @@
 // Relays turn logs to SSE clients. One blocking XREAD connection per api instance serves every open
 // stream (catch-up and live tail alike, by stream id), so Redis connections do not grow with the
-// number of clients. A new subscription interrupts the blocked read with CLIENT UNBLOCK so it is
-// picked up at once. Across a Redis restart the loop retries with backoff; each subscription keeps
-// its last delivered id, so nothing is duplicated and, if the log survived, nothing is lost (a log
-// that did not survive is detected by the SSE layer, which then serves the turn from MySQL).
+// number of clients. Every read also covers a small stream of the hub's own, its doorbell: a new
+// subscription rings it (one XADD), which ends the read in flight at once whether Redis has blocked
+// it yet or not, so the new key is in the next read. (CLIENT UNBLOCK, sent on another connection,
+// can reach Redis before the XREAD it means to interrupt and is then lost, and a subscription made
+// while the first read was being set up was missed: either way the new stream waited out the 5 s
+// block.) Across a Redis restart the loop retries with backoff; each subscription keeps its last
+// delivered id, so nothing is duplicated and, if the log survived, nothing is lost (a log that did
+// not survive is detected by the SSE layer, which then serves the turn from MySQL).
+import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import type { Logger } from "../observability/logger";
 import type { LoggedTurnEvent } from "./events";
@@ -13,6 +18,10 @@ import { decodeEntries } from "./turn-log";
 const XREAD_BLOCK_MS = 5_000;
 const XREAD_COUNT_PER_STREAM = 500;
 const RETRY_BACKOFF_MAX_MS = 2_000;
+/** Rings are rare (one per new subscription); a few entries are all a doorbell ever needs. */
+const DOORBELL_MAXLEN = 16;
+/** Refreshed by every ring; the doorbell of an instance that died goes away on its own. */
+const DOORBELL_TTL_S = 60 * 60;
 
 export interface TurnSubscription {
   close(): void;
@@ -37,26 +46,27 @@ export interface TurnLogHub {
 
 export function createTurnLogHub(reader: Redis, control: Redis, log: Logger): TurnLogHub {
   const subscribers = new Map<string, Set<Subscriber>>();
-  let readerClientId: string | null = null;
-  let blocked = false;
+  const doorbell = `hilo:relay:doorbell:${randomUUID()}`;
+  let doorbellId = "0-0";
+  let reading = false;
   let running = true;
   let wake: (() => void) | null = null;
 
-  reader.on("ready", () => {
-    readerClientId = null;
-  });
-
+  /** Makes the loop read the current key set: wakes it when idle, ends the read in flight otherwise. */
   const unblockReader = () => {
     if (wake) {
       wake();
       wake = null;
       return;
     }
-    if (blocked && readerClientId) {
-      control
-        .client("UNBLOCK", readerClientId)
-        .catch((error: unknown) => log.warn("client unblock failed", { error }));
-    }
+    // Not reading: the loop is between reads or backing off, and its next read covers every key.
+    if (!reading) return;
+    control
+      .pipeline()
+      .xadd(doorbell, "MAXLEN", "~", DOORBELL_MAXLEN, "*", "r", "1")
+      .expire(doorbell, DOORBELL_TTL_S)
+      .exec()
+      .catch((error: unknown) => log.warn("relay doorbell failed", { error }));
   };
 
   const loop = async () => {
@@ -71,8 +81,7 @@ export function createTurnLogHub(reader: Redis, control: Redis, log: Logger): Tu
       const keys = [...subscribers.keys()];
       const ids = keys.map((key) => lowestAfterId(subscribers.get(key)));
       try {
-        readerClientId ??= String(await reader.client("ID"));
-        blocked = true;
+        reading = true;
         const reply = await reader.call(
           "XREAD",
           "COUNT",
@@ -80,14 +89,16 @@ export function createTurnLogHub(reader: Redis, control: Redis, log: Logger): Tu
           "BLOCK",
           XREAD_BLOCK_MS,
           "STREAMS",
+          doorbell,
           ...keys,
+          doorbellId,
           ...ids,
         );
-        blocked = false;
+        reading = false;
         failures = 0;
         if (reply) dispatch(streamsOf(reply));
       } catch (error) {
-        blocked = false;
+        reading = false;
         if (!running) return;
         failures++;
         log.warn("turn log read failed; retrying", { error, failures });
@@ -98,6 +109,10 @@ export function createTurnLogHub(reader: Redis, control: Redis, log: Logger): Tu
 
   const dispatch = (reply: [string, unknown][]) => {
     for (const [key, rawEntries] of reply) {
+      if (key === doorbell) {
+        doorbellId = lastEntryId(rawEntries) ?? doorbellId;
+        continue;
+      }
       const group = subscribers.get(key);
       if (!group) continue;
       const events = decodeEntries(rawEntries);
@@ -143,6 +158,7 @@ export function createTurnLogHub(reader: Redis, control: Redis, log: Logger): Tu
       unblockReader();
       reader.disconnect();
       await done.catch(() => {});
+      await control.del(doorbell).catch(() => {});
     },
   };
 }

@@ -45,9 +45,13 @@ export async function turnEventStream(
         cleanup();
         controller.close();
       };
+      // What this client already holds: a fall-back replay must continue from here, not from the id
+      // it connected with, or text it already received would be sent again.
+      let lastDeliveredId = afterId;
       const send = (events: LoggedTurnEvent[]) => {
         if (closed) return;
         lastActivity = performance.now();
+        lastDeliveredId = events.at(-1)?.id ?? lastDeliveredId;
         controller.enqueue(encoder.encode(events.map(encodeSseFrame).join("")));
         if (events.some((event) => event.event === "end")) close();
       };
@@ -65,7 +69,7 @@ export async function turnEventStream(
           if ((await redis.exists(key)) === 1 && quietMs < STALLED_AFTER_FINISH_MS) return;
           const current = await findClaimById(services.deps.appDb.db, claim.userId, claim.id);
           if (current && current.status !== "running" && current.attempt === claim.attempt) {
-            send(replayFromClaim(current, afterId));
+            send(replayFromClaim(current, lastDeliveredId));
           }
         } catch (error) {
           services.log.warn("turn log check failed", { error, turn_id: claim.id });

@@ -1,6 +1,7 @@
 // The per-turn event log: one capped Redis Stream per turn attempt, appended by the producer only.
 // Tokens are coalesced into one entry per TOKEN_FLUSH_MS or TOKEN_FLUSH_CHARS, because one XADD per
-// token is what made this design expensive elsewhere; every other event flushes pending text first
+// token is what made this design expensive elsewhere. The first text after a quiet spell is written
+// at once, so coalescing never delays the first token. Every other event flushes pending text first
 // so the order in the log is the order the agent produced.
 import type { Redis } from "ioredis";
 import type { LoggedTurnEvent, TurnEvent, TurnEventName } from "./events";
@@ -33,12 +34,14 @@ export function createTurnLogWriter(redis: Redis, key: string, turnId: string): 
   let flushTimer: ReturnType<typeof setTimeout> | undefined;
   let tail: Promise<unknown> = Promise.resolve();
   let first = true;
+  let lastWriteAt = Number.NEGATIVE_INFINITY;
 
   // Appends are chained so entries land in call order even though callers do not await each one.
   const enqueue = (event: TurnEventName, data: Record<string, unknown>): Promise<void> => {
     const payload = JSON.stringify({ turn_id: turnId, ...data });
     const isFirst = first;
     first = false;
+    lastWriteAt = performance.now();
     const next = tail.then(async () => {
       await redis.xadd(key, "MAXLEN", "~", TURN_LOG_MAXLEN, "*", "e", event, "d", payload);
       if (isFirst) await redis.expire(key, RUNNING_TURN_LOG_TTL_S);
@@ -64,7 +67,11 @@ export function createTurnLogWriter(redis: Redis, key: string, turnId: string): 
         pending = pending
           ? { event: pending.event, text: pending.text + text }
           : { event: event.event, text };
-        if (pending.text.length >= TOKEN_FLUSH_CHARS)
+        // Leading edge: text after a quiet spell (the turn's first token, the answer after a tool
+        // round) is written at once, because that is what the user is waiting for; only text that
+        // follows within TOKEN_FLUSH_MS of a write is held back and coalesced.
+        const quiet = !flushTimer && performance.now() - lastWriteAt >= TOKEN_FLUSH_MS;
+        if (quiet || pending.text.length >= TOKEN_FLUSH_CHARS)
           return Promise.all([flushedOther, flushText()]).then(() => {});
         flushTimer ??= setTimeout(() => void flushText().catch(() => {}), TOKEN_FLUSH_MS);
         return flushedOther ?? Promise.resolve();
