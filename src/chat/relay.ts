@@ -5,17 +5,24 @@
 // it yet or not, so the new key is in the next read. (CLIENT UNBLOCK, sent on another connection,
 // can reach Redis before the XREAD it means to interrupt and is then lost, and a subscription made
 // while the first read was being set up was missed: either way the new stream waited out the 5 s
-// block.) Across a Redis restart the loop retries with backoff; each subscription keeps its last
+// block.) Across a Redis restart the loop reconnects with backoff; each subscription keeps its last
 // delivered id, so nothing is duplicated and, if the log survived, nothing is lost (a log that did
 // not survive is detected by the SSE layer, which then serves the turn from MySQL).
+//
+// Per entry the relay does as little as it can, because at thousands of open streams its CPU per
+// frame is the capacity of an api instance: the reader's RESP codec is native (Bun's client), the
+// payload is forwarded as stored (no JSON round trip), each entry is framed once however many
+// clients follow its turn, and stream ids are compared on their digits.
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
+import type { BlockingReader } from "../infra/redis";
 import type { Logger } from "../observability/logger";
-import type { LoggedTurnEvent } from "./events";
-import { compareStreamIds } from "./sse";
-import { decodeEntries } from "./turn-log";
+import { compareStreamIds, type SseFrame } from "./sse";
+import { decodeFrames } from "./turn-log";
 
 const XREAD_BLOCK_MS = 5_000;
+/** A read that has not answered this long after its block ended is on a dead connection. */
+const XREAD_STALL_MS = XREAD_BLOCK_MS + 5_000;
 const XREAD_COUNT_PER_STREAM = 500;
 const RETRY_BACKOFF_MAX_MS = 2_000;
 /** Rings are rare (one per new subscription); a few entries are all a doorbell ever needs. */
@@ -29,22 +36,18 @@ export interface TurnSubscription {
 
 interface Subscriber {
   afterId: string;
-  deliver(events: LoggedTurnEvent[]): void;
+  deliver(frames: SseFrame[]): void;
 }
 
 export interface TurnLogHub {
-  /** Delivers every entry of `key` after `afterId` (null = from the start), then live ones. */
-  subscribe(
-    key: string,
-    afterId: string | null,
-    deliver: (events: LoggedTurnEvent[]) => void,
-  ): TurnSubscription;
+  /** Delivers every entry of `key` after `afterId` (null = from the start), then live ones, in order. */
+  subscribe(key: string, afterId: string | null, deliver: (frames: SseFrame[]) => void): TurnSubscription;
   /** Number of streams currently read; for metrics and tests. */
   readonly streamCount: number;
   stop(): Promise<void>;
 }
 
-export function createTurnLogHub(reader: Redis, control: Redis, log: Logger): TurnLogHub {
+export function createTurnLogHub(reader: BlockingReader, control: Redis, log: Logger): TurnLogHub {
   const subscribers = new Map<string, Set<Subscriber>>();
   const doorbell = `hilo:relay:doorbell:${randomUUID()}`;
   let doorbellId = "0-0";
@@ -69,36 +72,63 @@ export function createTurnLogHub(reader: Redis, control: Redis, log: Logger): Tu
       .catch((error: unknown) => log.warn("relay doorbell failed", { error }));
   };
 
+  /** One XREAD over the doorbell and every subscribed key, each from its lowest undelivered id. */
+  const readOnce = async (): Promise<unknown> => {
+    const keys: string[] = [doorbell];
+    const ids: string[] = [doorbellId];
+    for (const [key, group] of subscribers) {
+      keys.push(key);
+      ids.push(lowestAfterId(group));
+    }
+    const args = ["COUNT", String(XREAD_COUNT_PER_STREAM), "BLOCK", String(XREAD_BLOCK_MS), "STREAMS"];
+    let stall: ReturnType<typeof setTimeout> | undefined;
+    const stalled = new Promise<never>((_, reject) => {
+      stall = setTimeout(() => {
+        reader.reset();
+        reject(new Error(`XREAD did not answer within ${XREAD_STALL_MS} ms; reconnecting`));
+      }, XREAD_STALL_MS);
+    });
+    try {
+      return await Promise.race([reader.send("XREAD", args.concat(keys, ids)), stalled]);
+    } finally {
+      clearTimeout(stall);
+    }
+  };
+
+  const startRead = (): Promise<unknown> => {
+    reading = true;
+    const read = readOnce().finally(() => {
+      reading = false;
+    });
+    // The loop awaits it; this only keeps a failure that lands during a dispatch from counting as unhandled.
+    read.catch(() => {});
+    return read;
+  };
+
   const loop = async () => {
     let failures = 0;
+    let inFlight: Promise<unknown> | null = null;
     while (running) {
-      if (subscribers.size === 0) {
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-        });
-        continue;
+      if (!inFlight) {
+        if (subscribers.size === 0) {
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+          });
+          continue;
+        }
+        inFlight = startRead();
       }
-      const keys = [...subscribers.keys()];
-      const ids = keys.map((key) => lowestAfterId(subscribers.get(key)));
       try {
-        reading = true;
-        const reply = await reader.call(
-          "XREAD",
-          "COUNT",
-          XREAD_COUNT_PER_STREAM,
-          "BLOCK",
-          XREAD_BLOCK_MS,
-          "STREAMS",
-          doorbell,
-          ...keys,
-          doorbellId,
-          ...ids,
-        );
-        reading = false;
+        const reply = await inFlight;
+        inFlight = null;
         failures = 0;
-        if (reply) dispatch(streamsOf(reply));
+        const deliveries = advance(streamsOf(reply));
+        // The next read goes out before this one's frames are written, so Redis works on it meanwhile;
+        // the ids it asks from already include everything about to be delivered.
+        if (subscribers.size > 0) inFlight = startRead();
+        deliver(deliveries);
       } catch (error) {
-        reading = false;
+        inFlight = null;
         if (!running) return;
         failures++;
         log.warn("turn log read failed; retrying", { error, failures });
@@ -107,7 +137,9 @@ export function createTurnLogHub(reader: Redis, control: Redis, log: Logger): Tu
     }
   };
 
-  const dispatch = (reply: [string, unknown][]) => {
+  /** Moves every subscriber past what the reply holds; returns what each of them has yet to get. */
+  const advance = (reply: [string, unknown][]): [Subscriber, SseFrame[]][] => {
+    const deliveries: [Subscriber, SseFrame[]][] = [];
     for (const [key, rawEntries] of reply) {
       if (key === doorbell) {
         doorbellId = lastEntryId(rawEntries) ?? doorbellId;
@@ -115,13 +147,25 @@ export function createTurnLogHub(reader: Redis, control: Redis, log: Logger): Tu
       }
       const group = subscribers.get(key);
       if (!group) continue;
-      const events = decodeEntries(rawEntries);
+      const frames = decodeFrames(rawEntries);
       // Advance past entries that did not decode too, or the next read would return them forever.
       const lastRawId = lastEntryId(rawEntries);
       for (const subscriber of group) {
-        const fresh = events.filter((event) => compareStreamIds(event.id, subscriber.afterId) > 0);
+        const fresh = framesAfter(frames, subscriber.afterId);
         if (lastRawId && compareStreamIds(lastRawId, subscriber.afterId) > 0) subscriber.afterId = lastRawId;
-        if (fresh.length > 0) subscriber.deliver(fresh);
+        if (fresh.length > 0) deliveries.push([subscriber, fresh]);
+      }
+    }
+    return deliveries;
+  };
+
+  const deliver = (deliveries: [Subscriber, SseFrame[]][]) => {
+    for (const [subscriber, frames] of deliveries) {
+      try {
+        subscriber.deliver(frames);
+      } catch (error) {
+        // One broken client stream must not cost the others their frames.
+        log.warn("relay delivery failed", { error });
       }
     }
   };
@@ -156,7 +200,7 @@ export function createTurnLogHub(reader: Redis, control: Redis, log: Logger): Tu
     stop: async () => {
       running = false;
       unblockReader();
-      reader.disconnect();
+      reader.close();
       await done.catch(() => {});
       await control.del(doorbell).catch(() => {});
     },
@@ -164,15 +208,24 @@ export function createTurnLogHub(reader: Redis, control: Redis, log: Logger): Tu
 }
 
 /**
- * XREAD answers a list of [key, entries] pairs over RESP2 and a map over RESP3, which the client
- * flattens to [key, entries, key, entries, …]; both become pairs here.
+ * XREAD answers a list of [key, entries] pairs over RESP2 and a map over RESP3: a plain object from
+ * Bun's client, a flat [key, entries, key, entries, …] list from ioredis. All become pairs here.
  */
 export function streamsOf(reply: unknown): [string, unknown][] {
-  if (!Array.isArray(reply) || reply.length === 0) return [];
+  if (reply === null || typeof reply !== "object") return [];
+  if (!Array.isArray(reply)) return Object.entries(reply);
+  if (reply.length === 0) return [];
   if (Array.isArray(reply[0])) return reply as [string, unknown][];
   const pairs: [string, unknown][] = [];
   for (let i = 0; i + 1 < reply.length; i += 2) pairs.push([String(reply[i]), reply[i + 1]]);
   return pairs;
+}
+
+/** The frames after `afterId`; the frames are in log order, and usually all of them are new. */
+function framesAfter(frames: SseFrame[], afterId: string): SseFrame[] {
+  let first = 0;
+  while (first < frames.length && compareStreamIds((frames[first] as SseFrame).id, afterId) <= 0) first++;
+  return first === 0 ? frames : frames.slice(first);
 }
 
 function lastEntryId(rawEntries: unknown): string | null {
@@ -181,9 +234,9 @@ function lastEntryId(rawEntries: unknown): string | null {
   return Array.isArray(last) && typeof last[0] === "string" ? last[0] : null;
 }
 
-function lowestAfterId(group: Set<Subscriber> | undefined): string {
+function lowestAfterId(group: Set<Subscriber>): string {
   let lowest: string | null = null;
-  for (const subscriber of group ?? []) {
+  for (const subscriber of group) {
     if (lowest === null || compareStreamIds(subscriber.afterId, lowest) < 0) lowest = subscriber.afterId;
   }
   return lowest ?? "0-0";

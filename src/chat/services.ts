@@ -61,7 +61,7 @@ export interface ChatServices {
 export type ChatSteps = Pick<ChatServices, "screen" | "recordScreening" | "runAgent" | "afterDone">;
 
 export function createChatServices(deps: Deps, log: Logger, steps: ChatSteps): ChatServices {
-  const hub = createTurnLogHub(deps.redis.duplicate({ forBlocking: true }), deps.redis.redis, log);
+  const hub = createTurnLogHub(deps.redis.blockingReader(), deps.redis.redis, log);
   const producers = new Set<Promise<void>>();
   return {
     deps,

@@ -1,9 +1,28 @@
 // Server-Sent Events framing: pure functions from events to the bytes on the wire.
 import type { LoggedTurnEvent } from "./events";
 
-/** `data:` must not contain raw newlines; JSON.stringify never emits them, so one line suffices. */
+/** One event ready for the wire, with its stream id (ordering) and whether it ends the turn. */
+export interface SseFrame {
+  id: string;
+  text: string;
+  terminal: boolean;
+}
+
+/**
+ * The frame of an event whose payload is already JSON text (as the turn log stores it), so the relay
+ * never parses and re-serialises what it only forwards. `data:` must not contain raw newlines;
+ * JSON.stringify never emits them, so one line suffices.
+ */
+export function sseFrameText(id: string, event: string, json: string): string {
+  return `id: ${id}\nevent: ${event}\ndata: ${json}\n\n`;
+}
+
 export function encodeSseFrame(event: LoggedTurnEvent): string {
-  return `id: ${event.id}\nevent: ${event.event}\ndata: ${JSON.stringify(event.data)}\n\n`;
+  return sseFrameText(event.id, event.event, JSON.stringify(event.data));
+}
+
+export function toSseFrame(event: LoggedTurnEvent): SseFrame {
+  return { id: event.id, text: encodeSseFrame(event), terminal: event.event === "end" };
 }
 
 /** A comment line: ignored by EventSource, but it keeps proxies and load balancers from idling out. */
@@ -22,12 +41,47 @@ export function parseLastEventId(value: string | null | undefined): string | nul
   return STREAM_ID.test(trimmed) ? trimmed : null;
 }
 
-/** Stream ids order by (milliseconds, sequence); compares two of them. */
+const ZERO = 48; // "0"
+
+/**
+ * Stream ids order by (milliseconds, sequence), each an unsigned 64-bit decimal; compares two of
+ * them exactly. The relay compares ids for every entry and subscriber, so this works on the digits in
+ * place (no split, no BigInt): a longer number without leading zeros is the larger one.
+ */
 export function compareStreamIds(a: string, b: string): number {
-  const [aMs = "0", aSeq = "0"] = a.split("-");
-  const [bMs = "0", bSeq = "0"] = b.split("-");
-  const byMs = BigInt(aMs) - BigInt(bMs);
-  if (byMs !== 0n) return byMs < 0n ? -1 : 1;
-  const bySeq = BigInt(aSeq) - BigInt(bSeq);
-  return bySeq === 0n ? 0 : bySeq < 0n ? -1 : 1;
+  if (a === b) return 0;
+  const aDash = dashOf(a);
+  const bDash = dashOf(b);
+  return (
+    compareDecimals(a, 0, aDash, b, 0, bDash) ||
+    compareDecimals(a, aDash + 1, a.length, b, bDash + 1, b.length)
+  );
+}
+
+function dashOf(id: string): number {
+  const dash = id.indexOf("-");
+  return dash === -1 ? id.length : dash;
+}
+
+/** Compares the decimal digits a[aStart, aEnd) and b[bStart, bEnd); an empty run counts as 0. */
+function compareDecimals(
+  a: string,
+  aStart: number,
+  aEnd: number,
+  b: string,
+  bStart: number,
+  bEnd: number,
+): number {
+  let i = aStart;
+  let j = bStart;
+  while (i < aEnd && a.charCodeAt(i) === ZERO) i++;
+  while (j < bEnd && b.charCodeAt(j) === ZERO) j++;
+  const aLength = aEnd - i;
+  const bLength = bEnd - j;
+  if (aLength !== bLength) return aLength < bLength ? -1 : 1;
+  for (; i < aEnd; i++, j++) {
+    const difference = a.charCodeAt(i) - b.charCodeAt(j);
+    if (difference !== 0) return difference < 0 ? -1 : 1;
+  }
+  return 0;
 }

@@ -1,10 +1,9 @@
 // Builds the text/event-stream response for one turn: relay from the Redis log by id, keep-alive
 // comments, and a fall-back to MySQL when the log is gone and the turn has finished.
 import { findClaimById, type TurnClaim } from "./claims";
-import type { LoggedTurnEvent } from "./events";
 import { replayFromClaim } from "./replay";
 import type { ChatServices } from "./services";
-import { encodeSseFrame, SSE_KEEPALIVE, SSE_PREAMBLE } from "./sse";
+import { encodeSseFrame, SSE_KEEPALIVE, SSE_PREAMBLE, type SseFrame, toSseFrame } from "./sse";
 import { turnLogKey } from "./turn-log";
 
 const encoder = new TextEncoder();
@@ -48,12 +47,18 @@ export async function turnEventStream(
       // What this client already holds: a fall-back replay must continue from here, not from the id
       // it connected with, or text it already received would be sent again.
       let lastDeliveredId = afterId;
-      const send = (events: LoggedTurnEvent[]) => {
+      const send = (frames: SseFrame[]) => {
         if (closed) return;
         lastActivity = performance.now();
-        lastDeliveredId = events.at(-1)?.id ?? lastDeliveredId;
-        controller.enqueue(encoder.encode(events.map(encodeSseFrame).join("")));
-        if (events.some((event) => event.event === "end")) close();
+        let text = "";
+        let terminal = false;
+        for (const frame of frames) {
+          text += frame.text;
+          terminal ||= frame.terminal;
+          lastDeliveredId = frame.id;
+        }
+        controller.enqueue(encoder.encode(text));
+        if (terminal) close();
       };
       controller.enqueue(encoder.encode(SSE_PREAMBLE));
       const subscription = services.hub.subscribe(key, afterId, send);
@@ -69,7 +74,7 @@ export async function turnEventStream(
           if ((await redis.exists(key)) === 1 && quietMs < STALLED_AFTER_FINISH_MS) return;
           const current = await findClaimById(services.deps.appDb.db, claim.userId, claim.id);
           if (current && current.status !== "running" && current.attempt === claim.attempt) {
-            send(replayFromClaim(current, lastDeliveredId));
+            send(replayFromClaim(current, lastDeliveredId).map(toSseFrame));
           }
         } catch (error) {
           services.log.warn("turn log check failed", { error, turn_id: claim.id });

@@ -4,7 +4,14 @@
 // at once, so coalescing never delays the first token. Every other event flushes pending text first
 // so the order in the log is the order the agent produced.
 import type { Redis } from "ioredis";
-import type { LoggedTurnEvent, TurnEvent, TurnEventName } from "./events";
+import {
+  type LoggedTurnEvent,
+  TERMINAL_EVENT,
+  TURN_EVENT_NAMES,
+  type TurnEvent,
+  type TurnEventName,
+} from "./events";
+import { type SseFrame, sseFrameText } from "./sse";
 
 export const TOKEN_FLUSH_MS = 30;
 export const TOKEN_FLUSH_CHARS = 128;
@@ -110,6 +117,32 @@ export function decodeEntries(raw: unknown): LoggedTurnEvent[] {
     }
   }
   return events;
+}
+
+const KNOWN_EVENTS: ReadonlySet<string> = new Set(TURN_EVENT_NAMES);
+
+/**
+ * XREAD entries straight to SSE frames for the relay. The payload is forwarded as the JSON text the
+ * writer stored, never parsed: the relay only needs the event name. An entry that could break the
+ * framing (unknown event name, a payload with a raw line break, which JSON.stringify never writes)
+ * is skipped, never fatal to a relay.
+ */
+export function decodeFrames(raw: unknown): SseFrame[] {
+  if (!Array.isArray(raw)) return [];
+  const frames: SseFrame[] = [];
+  for (const entry of raw as RawEntry[]) {
+    const [id, fields] = entry;
+    let event: string | undefined;
+    let data: string | undefined;
+    for (let i = 0; i + 1 < fields.length; i += 2) {
+      if (fields[i] === "e") event = fields[i + 1];
+      else if (fields[i] === "d") data = fields[i + 1];
+    }
+    if (event === undefined || data === undefined || !KNOWN_EVENTS.has(event)) continue;
+    if (data.includes("\n") || data.includes("\r")) continue;
+    frames.push({ id, text: sseFrameText(id, event, data), terminal: event === TERMINAL_EVENT });
+  }
+  return frames;
 }
 
 /** Entries strictly after `afterId` (or from the start), in order. */

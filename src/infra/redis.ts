@@ -5,8 +5,51 @@ import type { Dependency } from "./dependency";
 
 export interface RedisClient extends Dependency {
   readonly redis: Redis;
-  /** A new connection with the same settings, for blocking reads or BullMQ workers. */
-  duplicate(options?: { forBlocking?: boolean }): Redis;
+  /** A dedicated connection for one long blocking read at a time: the relay's XREAD over every turn. */
+  blockingReader(): BlockingReader;
+}
+
+/**
+ * One connection that runs one (blocking) command at a time, on Bun's built-in client: its RESP
+ * encoder and decoder are native code, where ioredis's were the relay's largest CPU cost per frame
+ * (an XREAD names every open turn, and its reply carries every new entry).
+ */
+export interface BlockingReader {
+  /** Sends one command, connecting first when needed; RESP3 maps arrive as plain objects. */
+  send(command: string, args: string[]): Promise<unknown>;
+  /** Drops the connection: a command in flight rejects; the next send connects anew. */
+  reset(): void;
+  close(): void;
+}
+
+function createBlockingReader(url: string, connectTimeoutMs: number): BlockingReader {
+  const open = () =>
+    new Bun.RedisClient(url, {
+      connectionTimeout: connectTimeoutMs,
+      // A blocked read is silent by design; the caller bounds each command instead.
+      idleTimeout: 0,
+      // Reconnecting is the caller's loop (with its backoff); queued commands would go stale.
+      autoReconnect: false,
+      enableOfflineQueue: false,
+    });
+  let client = open();
+  let closed = false;
+  return {
+    send: async (command, args) => {
+      if (closed) throw new Error("blocking reader closed");
+      // After the server dropped the connection (a Redis restart), connect() opens it again.
+      if (!client.connected) await client.connect();
+      return client.send(command, args);
+    },
+    reset: () => {
+      client.close();
+      if (!closed) client = open();
+    },
+    close: () => {
+      closed = true;
+      client.close();
+    },
+  };
 }
 
 export function createRedis(url: string, timeoutMs: number): RedisClient {
@@ -22,13 +65,7 @@ export function createRedis(url: string, timeoutMs: number): RedisClient {
   return {
     name: "redis",
     redis,
-    duplicate: (options) => {
-      // Blocking readers (the relay's XREAD over every open turn) speak RESP2: ioredis 6's RESP3
-      // decoder was the top self-time in the relay's profile; RESP2 measured ~6 % less api CPU per frame.
-      const copy = redis.duplicate(options?.forBlocking ? { maxRetriesPerRequest: null, protocol: 2 } : {});
-      copy.on("error", () => {});
-      return copy;
-    },
+    blockingReader: () => createBlockingReader(url, timeoutMs),
     check: async () => {
       if (redis.status === "wait") await redis.connect();
       await redis.ping();

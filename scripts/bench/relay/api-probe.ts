@@ -1,11 +1,10 @@
 // Instrumentation for the api under test, loaded with `bun --preload` (main.ts --probe); src/ is not
-// touched. It times every XREAD the relay hub issues, split into: encode (the synchronous part of
-// ioredis' call, which builds and writes the command), wait (Redis + network + reply decoding, until
+// touched. It times every XREAD the relay hub issues (Bun's RedisClient.send), split into: encode (the
+// synchronous part of the call, which builds and writes the command), wait (Redis + network + reply decoding, until
 // the reply resolves) and gap (from the reply to the next XREAD: dispatch to the SSE streams and
 // building the next key/id list). It also samples the api's event-loop lag. On each SIGUSR2 it writes
 // what it saw since the previous signal as JSON to $BENCH_PROBE_FILE and starts over.
 import { writeFileSync } from "node:fs";
-import { Redis } from "ioredis";
 
 const file = process.env.BENCH_PROBE_FILE;
 const LAG_PROBE_MS = 10;
@@ -43,12 +42,12 @@ let resetAt = performance.now();
 let window = fresh();
 let lastReplyAt: number | null = null;
 
-type Call = (this: Redis, ...args: unknown[]) => Promise<unknown>;
-const originalCall = Redis.prototype.call as unknown as Call;
+type Send = (this: Bun.RedisClient, command: string, args: string[]) => Promise<unknown>;
+const originalSend = Bun.RedisClient.prototype.send as Send;
 
 /** Counts streams and entries of an XREAD reply and records each entry's age (now − its id's ms). */
 function countEntries(reply: unknown, ages: number[]): { streams: number; entries: number } {
-  if (!Array.isArray(reply)) return { streams: 0, entries: 0 };
+  if (reply === null || typeof reply !== "object") return { streams: 0, entries: 0 };
   const now = performance.timeOrigin + performance.now();
   let streams = 0;
   let entries = 0;
@@ -61,20 +60,20 @@ function countEntries(reply: unknown, ages: number[]): { streams: number; entrie
       if (typeof id === "string") ages.push(now - Number(id.slice(0, id.indexOf("-"))));
     }
   };
-  // RESP2: [[key, entries], ...]; RESP3 flattened: [key, entries, key, entries, ...]
-  if (Array.isArray(reply[0])) for (const pair of reply as unknown[][]) visit(pair[1]);
-  else for (let i = 1; i < reply.length; i += 2) visit(reply[i]);
+  // RESP3 map (Bun's client): {key: entries}; RESP2: [[key, entries], ...]
+  if (!Array.isArray(reply)) for (const list of Object.values(reply)) visit(list);
+  else for (const pair of reply as unknown[][]) visit(pair[1]);
   return { streams, entries };
 }
 
-const patched: Call = function (this: Redis, ...args: unknown[]) {
-  if (typeof args[0] !== "string" || args[0].toUpperCase() !== "XREAD") return originalCall.apply(this, args);
+const patched: Send = function (this: Bun.RedisClient, command: string, args: string[]) {
+  if (command.toUpperCase() !== "XREAD") return originalSend.call(this, command, args);
   const started = performance.now();
   if (lastReplyAt !== null) window.gapMs.push(started - lastReplyAt);
-  const promise = originalCall.apply(this, args);
+  const promise = originalSend.call(this, command, args);
   const sent = performance.now();
   window.calls++;
-  const streamsAt = args.findIndex((arg) => typeof arg === "string" && arg.toUpperCase() === "STREAMS");
+  const streamsAt = args.findIndex((arg) => arg.toUpperCase() === "STREAMS");
   window.keys += streamsAt === -1 ? 0 : (args.length - streamsAt - 1) / 2;
   window.encodeMs.push(sent - started);
   promise.then(
@@ -93,7 +92,7 @@ const patched: Call = function (this: Redis, ...args: unknown[]) {
   );
   return promise;
 };
-(Redis.prototype as unknown as { call: Call }).call = patched;
+(Bun.RedisClient.prototype as unknown as { send: Send }).send = patched;
 
 let lastTick = performance.now();
 setInterval(() => {

@@ -8,9 +8,9 @@
  * A. Fixed cost of one XREAD over N keys with nothing new: wall time, this process's CPU, and Redis's
  *    own time per call (INFO commandstats); split into building the id list the way the hub does
  *    (lowest after-id per key with compareStreamIds) and ioredis encode + round trip.
- * B. Per-entry costs of the relay path: ioredis reply decoding is in A/C; here decodeEntries
- *    (JSON.parse), the per-subscriber filter (compareStreamIds, BigInt), encodeSseFrame
- *    (JSON.stringify) + TextEncoder.
+ * B. Per-entry costs after the reply is decoded (reply decoding is in A/C/F): the old path,
+ *    decodeEntries (JSON.parse), the per-subscriber filter (compareStreamIds), encodeSseFrame
+ *    (JSON.stringify) + TextEncoder, against the relay's: decodeFrames (payload passed through).
  * C. A real hub (createTurnLogHub from --relay) with N subscribed keys: a burst of one new entry in
  *    M of them (one pipelined XADD each); time from the burst being in Redis to every entry
  *    delivered, XREAD calls needed, and CPU. Capacity ≈ M / drain time.
@@ -31,7 +31,8 @@ import { Redis } from "ioredis";
 import type { LoggedTurnEvent } from "../../../src/chat/events";
 import type { TurnLogHub } from "../../../src/chat/relay";
 import { compareStreamIds, encodeSseFrame } from "../../../src/chat/sse";
-import { decodeEntries } from "../../../src/chat/turn-log";
+import { decodeEntries, decodeFrames } from "../../../src/chat/turn-log";
+import { type BlockingReader, createRedis } from "../../../src/infra/redis";
 import { createLogger } from "../../../src/observability/logger";
 import { loadStackEnv, requireEnv, wallNow } from "./env";
 import { deleteKeys } from "./hilo-load";
@@ -64,20 +65,18 @@ const writer = quiet(new Redis(redisUrl));
 const encoder = new TextEncoder();
 const payload = (i: number) => JSON.stringify({ turn_id: `turn-${i}`, text: "tok1 tok2 " });
 
-type CreateHub = (reader: Redis, control: Redis, log: ReturnType<typeof createLogger>) => TurnLogHub;
+type CreateHub = (reader: BlockingReader, control: Redis, log: ReturnType<typeof createLogger>) => TurnLogHub;
 const relayPath = values.relay ?? "../../../src/chat/relay.ts";
 const { createTurnLogHub } = (await import(relayPath)) as { createTurnLogHub: CreateHub };
 
 /** S hubs behind one subscribe(): the shard experiment (connections: S readers + 1 control). */
 function createHub(log: ReturnType<typeof createLogger>): {
   hub: TurnLogHub;
-  readers: Redis[];
+  readers: BlockingReader[];
   close(): void;
 } {
   const control = quiet(new Redis(redisUrl));
-  const readers = Array.from({ length: shards }, () =>
-    quiet(new Redis(redisUrl, { maxRetriesPerRequest: null })),
-  );
+  const readers = Array.from({ length: shards }, () => createRedis(redisUrl, 5_000).blockingReader());
   const hubs = readers.map((reader) => createTurnLogHub(reader, control, log));
   const shardOf = (key: string) => {
     let hash = 0;
@@ -199,10 +198,8 @@ function experimentB(): void {
   const encodeUs = time(() => {
     for (const event of events) encoder.encode(encodeSseFrame(event));
   });
-  const passThroughUs = time(() => {
-    for (const [id, fields] of raw as [string, string[]][]) {
-      encoder.encode(`id: ${id}\nevent: ${fields[1]}\ndata: ${fields[3]}\n\n`);
-    }
+  const relayUs = time(() => {
+    for (const frame of decodeFrames(raw)) encoder.encode(frame.text);
   });
   console.log("\nB. per-entry CPU after ioredis has decoded the reply (µs per entry)");
   console.log(
@@ -210,9 +207,9 @@ function experimentB(): void {
       ["step", "µs / entry"],
       [
         ["decodeEntries (JSON.parse of d)", fmt(decodeUs, 2)],
-        ["filter by after-id (compareStreamIds, BigInt)", fmt(filterUs, 2)],
+        ["filter by after-id (compareStreamIds)", fmt(filterUs, 2)],
         ["encodeSseFrame (JSON.stringify) + TextEncoder", fmt(encodeUs, 2)],
-        ["alternative: raw `d` passed through + TextEncoder", fmt(passThroughUs, 2)],
+        ["the relay's path: decodeFrames (`d` passed through) + TextEncoder", fmt(relayUs, 2)],
       ],
     ),
   );
@@ -226,23 +223,21 @@ async function experimentC(): Promise<void> {
     const { hub, readers, close } = createHub(createLogger("error"));
     let xreads = 0;
     for (const reader of readers) {
-      const originalCall = reader.call.bind(reader) as (...args: unknown[]) => Promise<unknown>;
-      (reader as unknown as { call: (...args: unknown[]) => Promise<unknown> }).call = (
-        ...args: unknown[]
-      ) => {
-        if (args[0] === "XREAD") xreads++;
-        return originalCall(...args);
+      const originalSend = reader.send.bind(reader);
+      reader.send = (command, args) => {
+        if (command === "XREAD") xreads++;
+        return originalSend(command, args);
       };
     }
     let pending = 0;
     let done: () => void = () => {};
     const arrivals: number[] = [];
     const subscriptions = keys.map((key) =>
-      hub.subscribe(key, `${Date.now()}-0`, (events) => {
+      hub.subscribe(key, `${Date.now()}-0`, (frames) => {
         const at = wallNow();
-        encoder.encode(events.map(encodeSseFrame).join(""));
-        for (const event of events) arrivals.push(at - Number(event.id.split("-")[0]));
-        pending -= events.length;
+        encoder.encode(frames.map((frame) => frame.text).join(""));
+        for (const frame of frames) arrivals.push(at - Number(frame.id.split("-")[0]));
+        pending -= frames.length;
         if (pending <= 0) done();
       }),
     );

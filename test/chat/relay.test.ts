@@ -1,0 +1,205 @@
+// The relay hub on a Redis of its own (a private redis-server, so restarting it disturbs nothing
+// else): exactly-once delivery in log order, new subscribers joining a blocked read, and a Redis
+// restart in the middle of a turn, with and without the log surviving it.
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type Subprocess, spawn } from "bun";
+import { Redis } from "ioredis";
+import { createTurnLogHub, type TurnLogHub } from "../../src/chat/relay";
+import type { SseFrame } from "../../src/chat/sse";
+import { createRedis } from "../../src/infra/redis";
+import { createLogger } from "../../src/observability/logger";
+import { freePort } from "../support/processes";
+
+let port = 0;
+let dir = "";
+let server: Subprocess | null = null;
+let writer: Redis;
+let control: Redis;
+let hub: TurnLogHub | null = null;
+
+async function startRedis(): Promise<void> {
+  server = spawn(
+    [
+      "redis-server",
+      "--bind",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      "--dir",
+      dir,
+      "--save",
+      "",
+      "--appendonly",
+      "no",
+    ],
+    { stdout: "ignore", stderr: "ignore" },
+  );
+  const probe = new Redis(port, "127.0.0.1", { lazyConnect: true, retryStrategy: () => null });
+  probe.on("error", () => {});
+  for (let i = 0; i < 100; i++) {
+    try {
+      await probe.connect();
+      await probe.ping();
+      probe.disconnect();
+      return;
+    } catch {
+      await Bun.sleep(50);
+    }
+  }
+  throw new Error("private redis-server did not start");
+}
+
+/** Stops the server; with `keepData` it writes its dump first, so the restarted server has the logs. */
+async function stopRedis(keepData: boolean): Promise<void> {
+  // Not SHUTDOWN over ioredis: the client re-sends it after reconnecting, to the restarted server.
+  if (keepData) await writer.save();
+  server?.kill("SIGTERM"); // with --save "" a stopping Redis writes nothing itself
+  await server?.exited;
+  server = null;
+}
+
+function quiet(client: Redis): Redis {
+  client.on("error", () => {});
+  return client;
+}
+
+beforeAll(async () => {
+  port = await freePort();
+  dir = mkdtempSync(join(tmpdir(), "hilo-relay-"));
+  await startRedis();
+  writer = quiet(new Redis(port, "127.0.0.1", { maxRetriesPerRequest: 20 }));
+  control = quiet(new Redis(port, "127.0.0.1"));
+});
+
+afterEach(async () => {
+  await hub?.stop();
+  hub = null;
+  await writer.flushall();
+});
+
+afterAll(async () => {
+  writer.disconnect();
+  control.disconnect();
+  await stopRedis(false);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function startHub(): TurnLogHub {
+  const reader = createRedis(`redis://127.0.0.1:${port}`, 2_000).blockingReader();
+  hub = createTurnLogHub(reader, control, createLogger("error"));
+  return hub;
+}
+
+async function append(key: string, count: number, from = 0): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = from; i < from + count; i++) {
+    ids.push((await writer.xadd(key, "*", "e", "token", "d", JSON.stringify({ text: `t${i} ` }))) as string);
+  }
+  return ids;
+}
+
+/** What one subscriber received, and a way to wait until it holds `count` frames. */
+function collect(hub: TurnLogHub, key: string, afterId: string | null = null) {
+  const frames: SseFrame[] = [];
+  const waiters: { count: number; resolve: () => void }[] = [];
+  const subscription = hub.subscribe(key, afterId, (delivered) => {
+    frames.push(...delivered);
+    for (const waiter of [...waiters]) {
+      if (frames.length >= waiter.count) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve();
+      }
+    }
+  });
+  const until = (count: number, timeoutMs = 10_000) =>
+    new Promise<void>((resolve, reject) => {
+      if (frames.length >= count) return resolve();
+      const timer = setTimeout(
+        () => reject(new Error(`got ${frames.length} of ${count} frames for ${key}`)),
+        timeoutMs,
+      );
+      waiters.push({
+        count,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      });
+    });
+  return { frames, until, ids: () => frames.map((frame) => frame.id), close: () => subscription.close() };
+}
+
+describe("relay hub", () => {
+  test("every entry once, in log order, from the start or after a given id; one connection for all", async () => {
+    const hub = startHub();
+    const early = await append("turn:a", 3);
+    const fromStart = collect(hub, "turn:a");
+    const fromSecond = collect(hub, "turn:a", early[1] ?? null);
+    const other = collect(hub, "turn:b");
+    const later = [...(await append("turn:a", 4, 3)), ...(await append("turn:b", 2))];
+    await Promise.all([fromStart.until(7), fromSecond.until(5), other.until(2)]);
+    await Bun.sleep(100);
+    expect(fromStart.ids()).toEqual([...early, ...later.slice(0, 4)]);
+    expect(fromSecond.ids()).toEqual([...early.slice(2), ...later.slice(0, 4)]);
+    expect(other.ids()).toEqual(later.slice(4));
+    expect(fromStart.frames[0]?.text).toBe(`id: ${early[0]}\nevent: token\ndata: {"text":"t0 "}\n\n`);
+    expect(hub.streamCount).toBe(2);
+    const clients = String(await writer.call("CLIENT", "LIST"))
+      .trim()
+      .split("\n");
+    // writer, control, and the hub's one reader.
+    expect(clients).toHaveLength(3);
+  });
+
+  test("a stream subscribed while the reader is blocked on others is read at once, not after the block", async () => {
+    const hub = startHub();
+    const quietTurn = collect(hub, "turn:quiet");
+    await Bun.sleep(300); // the reader now blocks on turn:quiet
+    const ids = await append("turn:new", 1);
+    const started = performance.now();
+    const joined = collect(hub, "turn:new");
+    await joined.until(1);
+    // The block lasts 5 s; a join that waited it out would take that long.
+    expect(performance.now() - started).toBeLessThan(2_500);
+    expect(joined.ids()).toEqual(ids);
+    quietTurn.close();
+  });
+
+  test("a Redis restart mid-turn: the log survives, the rest arrives, nothing twice", async () => {
+    const hub = startHub();
+    const client = collect(hub, "turn:r");
+    const before = await append("turn:r", 3);
+    await client.until(3);
+    await stopRedis(true);
+    await Bun.sleep(300); // the reader fails and backs off meanwhile
+    await startRedis();
+    const after = await append("turn:r", 3, 3);
+    await client.until(6);
+    await Bun.sleep(200);
+    expect(client.ids()).toEqual([...before, ...after]);
+  });
+
+  test("a Redis restart that loses the log: what is written afterwards still arrives", async () => {
+    const hub = startHub();
+    const client = collect(hub, "turn:lost");
+    const before = await append("turn:lost", 2);
+    await client.until(2);
+    await stopRedis(false);
+    await startRedis();
+    const after = await append("turn:lost", 2, 2);
+    await client.until(4);
+    expect(client.ids()).toEqual([...before, ...after]);
+  });
+
+  test("stop ends a blocked read at once", async () => {
+    const hub = startHub();
+    collect(hub, "turn:idle");
+    await Bun.sleep(200);
+    const started = performance.now();
+    await hub.stop();
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
+});
