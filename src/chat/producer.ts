@@ -47,7 +47,7 @@ async function produceTurn(services: ChatServices, request: TurnRequest): Promis
   const { deps, log } = services;
   const db = deps.appDb.db;
   const { claim } = request;
-  const turnLog = createTurnLogWriter(deps.redis.redis, turnLogKey(claim.id, claim.attempt), claim.id);
+  const turnLog = createTurnLogWriter(deps.redis.streams, turnLogKey(claim.id, claim.attempt), claim.id);
   const turnLogger = log.child({ turn_id: claim.id, attempt: claim.attempt });
 
   const superseded = new AbortController();

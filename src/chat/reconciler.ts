@@ -19,7 +19,7 @@ export async function reconcileOrphanedClaims(deps: Deps, log: Logger, now = new
   for (const orphan of orphans) {
     if (!(await failClaim(db, orphan.id, orphan.attempt, "producer_lost"))) continue;
     reconciled++;
-    const turnLog = createTurnLogWriter(deps.redis.redis, turnLogKey(orphan.id, orphan.attempt), orphan.id);
+    const turnLog = createTurnLogWriter(deps.redis.streams, turnLogKey(orphan.id, orphan.attempt), orphan.id);
     await turnLog
       .finish([
         {

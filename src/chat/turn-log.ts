@@ -4,6 +4,7 @@
 // at once, so coalescing never delays the first token. Every other event flushes pending text first
 // so the order in the log is the order the agent produced.
 import type { Redis } from "ioredis";
+import type { StreamAppender } from "../infra/redis";
 import {
   type LoggedTurnEvent,
   TERMINAL_EVENT,
@@ -36,7 +37,7 @@ export interface TurnLogWriter {
 /** Text events that are coalesced; anything else is appended as it comes. */
 const TEXT_EVENTS = new Set<TurnEventName>(["token", "correction_token"]);
 
-export function createTurnLogWriter(redis: Redis, key: string, turnId: string): TurnLogWriter {
+export function createTurnLogWriter(streams: StreamAppender, key: string, turnId: string): TurnLogWriter {
   let pending: { event: TurnEventName; text: string } | null = null;
   let flushTimer: ReturnType<typeof setTimeout> | undefined;
   let tail: Promise<unknown> = Promise.resolve();
@@ -50,8 +51,8 @@ export function createTurnLogWriter(redis: Redis, key: string, turnId: string): 
     first = false;
     lastWriteAt = performance.now();
     const next = tail.then(async () => {
-      await redis.xadd(key, "MAXLEN", "~", TURN_LOG_MAXLEN, "*", "e", event, "d", payload);
-      if (isFirst) await redis.expire(key, RUNNING_TURN_LOG_TTL_S);
+      await streams.xadd(key, TURN_LOG_MAXLEN, ["e", event, "d", payload]);
+      if (isFirst) await streams.expire(key, RUNNING_TURN_LOG_TTL_S);
     });
     tail = next.catch(() => {});
     return next;
@@ -90,7 +91,7 @@ export function createTurnLogWriter(redis: Redis, key: string, turnId: string): 
     finish: async (events) => {
       await flushText();
       for (const event of events) await enqueue(event.event, event.data);
-      await redis.expire(key, FINISHED_TURN_LOG_TTL_S);
+      await streams.expire(key, FINISHED_TURN_LOG_TTL_S);
     },
   };
 }

@@ -2,76 +2,23 @@
 // else): exactly-once delivery in log order, new subscribers joining a blocked read, and a Redis
 // restart in the middle of a turn, with and without the log surviving it.
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { type Subprocess, spawn } from "bun";
 import { Redis } from "ioredis";
 import { createTurnLogHub, type TurnLogHub } from "../../src/chat/relay";
 import type { SseFrame } from "../../src/chat/sse";
 import { createRedis } from "../../src/infra/redis";
 import { createLogger } from "../../src/observability/logger";
-import { freePort } from "../support/processes";
+import { type PrivateRedis, startPrivateRedis } from "../support/private-redis";
 
-let port = 0;
-let dir = "";
-let server: Subprocess | null = null;
+let redis: PrivateRedis;
 let writer: Redis;
 let control: Redis;
 let hub: TurnLogHub | null = null;
 
-async function startRedis(): Promise<void> {
-  server = spawn(
-    [
-      "redis-server",
-      "--bind",
-      "127.0.0.1",
-      "--port",
-      String(port),
-      "--dir",
-      dir,
-      "--save",
-      "",
-      "--appendonly",
-      "no",
-    ],
-    { stdout: "ignore", stderr: "ignore" },
-  );
-  const probe = new Redis(port, "127.0.0.1", { lazyConnect: true, retryStrategy: () => null });
-  probe.on("error", () => {});
-  for (let i = 0; i < 100; i++) {
-    try {
-      await probe.connect();
-      await probe.ping();
-      probe.disconnect();
-      return;
-    } catch {
-      await Bun.sleep(50);
-    }
-  }
-  throw new Error("private redis-server did not start");
-}
-
-/** Stops the server; with `keepData` it writes its dump first, so the restarted server has the logs. */
-async function stopRedis(keepData: boolean): Promise<void> {
-  // Not SHUTDOWN over ioredis: the client re-sends it after reconnecting, to the restarted server.
-  if (keepData) await writer.save();
-  server?.kill("SIGTERM"); // with --save "" a stopping Redis writes nothing itself
-  await server?.exited;
-  server = null;
-}
-
-function quiet(client: Redis): Redis {
-  client.on("error", () => {});
-  return client;
-}
-
 beforeAll(async () => {
-  port = await freePort();
-  dir = mkdtempSync(join(tmpdir(), "hilo-relay-"));
-  await startRedis();
-  writer = quiet(new Redis(port, "127.0.0.1", { maxRetriesPerRequest: 20 }));
-  control = quiet(new Redis(port, "127.0.0.1"));
+  redis = await startPrivateRedis();
+  writer = redis.admin;
+  control = new Redis(redis.port, "127.0.0.1");
+  control.on("error", () => {});
 });
 
 afterEach(async () => {
@@ -81,14 +28,12 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  writer.disconnect();
   control.disconnect();
-  await stopRedis(false);
-  rmSync(dir, { recursive: true, force: true });
+  await redis.dispose();
 });
 
 function startHub(): TurnLogHub {
-  const reader = createRedis(`redis://127.0.0.1:${port}`, 2_000).blockingReader();
+  const reader = createRedis(redis.url, 2_000).blockingReader();
   hub = createTurnLogHub(reader, control, createLogger("error"));
   return hub;
 }
@@ -173,9 +118,9 @@ describe("relay hub", () => {
     const client = collect(hub, "turn:r");
     const before = await append("turn:r", 3);
     await client.until(3);
-    await stopRedis(true);
+    await redis.stop(true);
     await Bun.sleep(300); // the reader fails and backs off meanwhile
-    await startRedis();
+    await redis.start();
     const after = await append("turn:r", 3, 3);
     await client.until(6);
     await Bun.sleep(200);
@@ -187,8 +132,8 @@ describe("relay hub", () => {
     const client = collect(hub, "turn:lost");
     const before = await append("turn:lost", 2);
     await client.until(2);
-    await stopRedis(false);
-    await startRedis();
+    await redis.stop(false);
+    await redis.start();
     const after = await append("turn:lost", 2, 2);
     await client.until(4);
     expect(client.ids()).toEqual([...before, ...after]);

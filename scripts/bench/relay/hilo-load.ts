@@ -66,6 +66,8 @@ export interface TurnDriver {
 }
 
 export type CreateWriter = typeof createTurnLogWriter;
+/** What the writer appends through: the app's own appender (`createRedis(url).streams`). */
+export type TurnLogStreams = Parameters<CreateWriter>[0];
 
 /**
  * The producer of one turn, exactly as src/chat/producer.ts drives the writer: tokens, done, end.
@@ -73,11 +75,11 @@ export type CreateWriter = typeof createTurnLogWriter;
  */
 export function hiloDriver(
   createWriter: CreateWriter,
-  redis: Redis,
+  streams: TurnLogStreams,
   turnId: string,
   onError: (error: unknown) => void,
 ): TurnDriver {
-  const writer = createWriter(redis, turnLogKey(turnId, ATTEMPT), turnId);
+  const writer = createWriter(streams, turnLogKey(turnId, ATTEMPT), turnId);
   return {
     token: (text) => {
       writer.append({ event: "token", data: { text } }).catch(onError);

@@ -6,9 +6,8 @@
 //   (started by main.ts) bun scripts/bench/relay/producer-process.ts <redis-url> <peer-key-prefix> <api-root>
 
 import { join } from "node:path";
-import { Redis } from "ioredis";
 import { wallNow } from "./env";
-import { type CreateWriter, hiloDriver, type TurnDriver } from "./hilo-load";
+import { type CreateWriter, hiloDriver, type TurnDriver, type TurnLogStreams } from "./hilo-load";
 import { createPeerContext, type PeerContext, peerDriver } from "./peer-load";
 import { type FromProducer, isToProducer, type LoadShape, type ToProducer } from "./protocol";
 
@@ -19,15 +18,15 @@ const [redisUrl, peerPrefix, apiRoot] = process.argv.slice(2);
 if (!redisUrl || !peerPrefix || !apiRoot) {
   throw new Error("usage: producer-process.ts <redis-url> <peer-key-prefix> <api-root>");
 }
-// The writer of the checkout the api runs from (main.ts --api-root), so a patched writer is measured.
+// The writer and its appender of the checkout the api runs from (main.ts --api-root), so a patched
+// writer is measured; one appender writes every turn log, as in one api instance.
 const { createTurnLogWriter } = (await import(join(apiRoot, "src/chat/turn-log.ts"))) as {
   createTurnLogWriter: CreateWriter;
 };
-
-// One connection writes every turn log, as one api instance's client does; auto-pipelining keeps
-// the load generator cheap (same option for both systems).
-const redis = new Redis(redisUrl, { enableAutoPipelining: true });
-redis.on("error", () => {});
+const { createRedis } = (await import(join(apiRoot, "src/infra/redis.ts"))) as {
+  createRedis: (url: string, timeoutMs: number) => { streams: TurnLogStreams & { close(): void } };
+};
+const streams = createRedis(redisUrl, 5_000).streams;
 let peer: PeerContext | null = null;
 
 interface Prepared {
@@ -47,7 +46,7 @@ async function prepare(message: Extract<ToProducer, { kind: "prepare" }>): Promi
   };
   let drivers: TurnDriver[];
   if (message.system === "hilo") {
-    drivers = message.turnIds.map((turnId) => hiloDriver(createTurnLogWriter, redis, turnId, onError));
+    drivers = message.turnIds.map((turnId) => hiloDriver(createTurnLogWriter, streams, turnId, onError));
   } else {
     peer ??= createPeerContext(redisUrl ?? "", peerPrefix ?? "", true);
     const context = peer;
@@ -115,9 +114,10 @@ process.on("message", (message: unknown) => {
 
 process.on("SIGTERM", () => {
   peer?.close();
-  redis.disconnect();
+  streams.close();
   process.exit(0);
 });
 
-await redis.ping();
+// Connects the appender (the first append would otherwise pay for it inside the measured round).
+await streams.expire(`${peerPrefix}:producer-ready`, 1);
 console.log("producer ready");
