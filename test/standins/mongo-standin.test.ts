@@ -7,6 +7,7 @@ import { deserialize, serialize } from "bson";
 import {
   type CommandStartedEvent,
   Decimal128,
+  type Document,
   Long,
   MongoBulkWriteError,
   MongoClient,
@@ -775,6 +776,142 @@ describe("aggregation", () => {
       ])
       .toArray();
     expect(running.map((r) => r.cum)).toEqual([1, 4, 9, 16, 25, 36]);
+  });
+
+  test("a $facet branch that writes works on copies: its siblings and the store see the originals", async () => {
+    const coll = freshDb().collection("shared");
+    await coll.insertMany([
+      { k: 1, meta: { tag: "a" } },
+      { k: 2, meta: { tag: "b" } },
+    ]);
+    const [facets] = await coll
+      .aggregate([
+        { $set: { extra: 1 } },
+        {
+          $facet: {
+            // Branches run in this order; the last one reads the input shared with the first two.
+            written: [{ $set: { "meta.tag": "changed" } }, { $sort: { k: 1 } }, { $project: { _id: 0 } }],
+            excluded: [{ $project: { _id: 0, "meta.tag": 0 } }, { $sort: { k: 1 } }],
+            read: [{ $sort: { k: 1 } }, { $project: { _id: 0, k: 1, tag: "$meta.tag", extra: 1 } }],
+          },
+        },
+      ])
+      .toArray();
+    expect(facets).toEqual({
+      written: [
+        { k: 1, meta: { tag: "changed" }, extra: 1 },
+        { k: 2, meta: { tag: "changed" }, extra: 1 },
+      ],
+      excluded: [
+        { k: 1, meta: {}, extra: 1 },
+        { k: 2, meta: {}, extra: 1 },
+      ],
+      read: [
+        { k: 1, tag: "a", extra: 1 },
+        { k: 2, tag: "b", extra: 1 },
+      ],
+    });
+    const stored = await coll
+      .find({}, { projection: { _id: 0 } })
+      .sort({ k: 1 })
+      .toArray();
+    expect(plain(stored)).toEqual([
+      { k: 1, meta: { tag: "a" } },
+      { k: 2, meta: { tag: "b" } },
+    ]);
+  });
+
+  test("$sort + $limit returns the first documents of the full sort, ties in input order", async () => {
+    const coll = freshDb().collection("top");
+    await coll.insertMany([
+      { i: 0, a: 2, b: "x" },
+      { i: 1, a: 1, b: "y" },
+      { i: 2, b: "z" },
+      { i: 3, a: null, b: "x" },
+      { i: 4, a: 1, b: "x" },
+      { i: 5, a: 2, b: "x" },
+      { i: 6, a: new Date(0), b: "w" },
+      { i: 7, a: "s", b: "v" },
+      { i: 8, a: 1.5, b: "x" },
+    ]);
+    const order = async (pipeline: Document[]) =>
+      (await coll.aggregate([...pipeline, { $project: { _id: 0, i: 1 } }]).toArray()).map((d) => d.i);
+    for (const sort of [{ a: 1, b: 1 }, { a: -1, b: 1 }, { b: -1, a: -1 }, { a: 1 }, { b: 1 }]) {
+      const full = await order([{ $sort: sort }]);
+      expect(full).toHaveLength(9);
+      for (const n of [1, 2, 5, 9, 20])
+        expect(await order([{ $sort: sort }, { $limit: n }])).toEqual(full.slice(0, n));
+    }
+    // b: "v", "w", then the four "x" by a descending (the two a = 2 in input order), …
+    expect(await order([{ $sort: { b: 1, a: -1 } }, { $limit: 4 }])).toEqual([7, 6, 0, 5]);
+  });
+
+  test("$min and $max as expressions and as accumulators", async () => {
+    const coll = freshDb().collection("extremes");
+    await coll.insertMany([
+      { g: 1, v: 3, arr: [4, 1, 9] },
+      { g: 1, v: 7, arr: [] },
+      { g: 2, v: 5, s: "x" },
+    ]);
+    const rows = await coll
+      .aggregate([
+        {
+          $project: {
+            _id: 0,
+            clamped: { $min: ["$v", 5] },
+            top: { $max: "$arr" },
+            mixed: { $max: ["$v", "$s", null] },
+            none: { $min: ["$missing", null] },
+          },
+        },
+      ])
+      .toArray();
+    expect(rows).toEqual([
+      { clamped: 3, top: 9, mixed: 3, none: null },
+      { clamped: 5, top: null, mixed: 7, none: null },
+      { clamped: 5, top: null, mixed: "x", none: null },
+    ]);
+    const groups = await coll
+      .aggregate([
+        { $group: { _id: "$g", hi: { $max: { $multiply: ["$v", 2] } }, lo: { $min: "$v" } } },
+        { $sort: { _id: 1 } },
+      ])
+      .toArray();
+    expect(groups).toEqual([
+      { _id: 1, hi: 14, lo: 3 },
+      { _id: 2, hi: 10, lo: 5 },
+    ]);
+  });
+
+  test("$group accumulators over field paths: numbers only for $sum/$avg, nested paths, every value pushed", async () => {
+    const coll = freshDb().collection("fieldpaths");
+    await coll.insertMany([
+      { g: 1, v: 2, n: { x: 5 } },
+      { g: 1, v: "s", n: { x: 7 } },
+      { g: 1, v: 4, n: { x: 5 } },
+      { g: 2, n: { x: 1 } },
+    ]);
+    const grouped = await coll
+      .aggregate([
+        {
+          $group: {
+            _id: "$g",
+            sum: { $sum: "$v" },
+            avg: { $avg: "$v" },
+            lo: { $min: "$n.x" },
+            hi: { $max: "$n.x" },
+            all: { $push: "$n.x" },
+            distinct: { $addToSet: "$n.x" },
+          },
+        },
+        { $set: { distinct: { $sortArray: { input: "$distinct", sortBy: 1 } } } },
+        { $sort: { _id: 1 } },
+      ])
+      .toArray();
+    expect(grouped).toEqual([
+      { _id: 1, sum: 6, avg: 3, lo: 5, hi: 7, all: [5, 7, 5], distinct: [5, 7] },
+      { _id: 2, sum: 0, avg: null, lo: 1, hi: 1, all: [1], distinct: [1] },
+    ]);
   });
 
   test("$out writes results into a collection", async () => {

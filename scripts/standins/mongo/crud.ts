@@ -9,6 +9,7 @@ import {
   idFirst,
   projectOne,
   runPipeline,
+  stageName,
   upsertSeed,
 } from "./engine";
 import { CommandError, ErrorCodes, errorMessage } from "./errors";
@@ -227,27 +228,6 @@ const distinct: Handler = (cmd, ctx) => {
 
 // ---- aggregate -----------------------------------------------------------------------------
 
-// Stages that never write into their input documents, so stored documents can be fed to them
-// without copying ($facet copies its input itself). $project is absent: mingo removes excluded
-// nested fields from a shallow copy, i.e. from the shared nested object.
-const NON_MUTATING_STAGES = new Set([
-  "$match",
-  "$sort",
-  "$limit",
-  "$skip",
-  "$group",
-  "$count",
-  "$sortByCount",
-  "$bucket",
-  "$bucketAuto",
-  "$sample",
-  "$facet",
-]);
-
-function stageName(stage: Doc): string {
-  return Object.keys(stage)[0] ?? "";
-}
-
 const aggregate: Handler = (cmd, ctx) => {
   const target = cmd.aggregate;
   if (cmd.explain === true) {
@@ -295,7 +275,6 @@ const aggregate: Handler = (cmd, ctx) => {
   const last = stages[stages.length - 1];
   const output = last && (stageName(last) === "$out" || stageName(last) === "$merge") ? last : undefined;
   if (output) stages = stages.slice(0, -1);
-  if (!stages.every((s) => NON_MUTATING_STAGES.has(stageName(s)))) input = input.map(cloneValue);
   const results = runPipeline(input, stages, opts);
   if (output) {
     writeStageOutput(ctx, output, results, opts);

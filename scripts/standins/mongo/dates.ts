@@ -4,9 +4,9 @@
 // ignore the timezone for calendar units, so daily buckets across a DST change come out wrong.
 // Offsets here come from Intl, and calendar arithmetic happens on local wall-clock time.
 import { ObjectId, Timestamp } from "bson";
-import { evalExpr } from "mingo/core";
 import type { Any, AnyObject, Options } from "mingo/types";
 import { CommandError } from "./errors";
+import { evalExpr } from "./mingo";
 
 type ExprOp = (obj: AnyObject, expr: Any, options: Options) => Any;
 

@@ -1,22 +1,31 @@
 // Query, projection, sort, update and aggregation evaluation on top of mingo, with one shared
 // operator context (all mingo operators, script execution disabled, our timezone-correct date
-// operators and BSON-aware $type taking precedence).
+// operators and BSON-aware $type taking precedence), and a few shortcuts where mingo does far more
+// work than MongoDB: no document copies for stages that only read, top-n for $sort + $limit,
+// one-pass $min/$max expressions and field paths read directly by accumulators.
 import { Binary, Code, Decimal128, Long, MaxKey, MinKey, ObjectId, Timestamp } from "bson";
-import { Aggregator } from "mingo/aggregator";
-import { Context, evalExpr, ProcessingMode } from "mingo/core";
 import type { Iterator } from "mingo/lazy";
-import * as accumulatorOperators from "mingo/operators/accumulator";
-import * as expressionOperators from "mingo/operators/expression";
-import * as pipelineOperators from "mingo/operators/pipeline";
-import * as projectionOperators from "mingo/operators/projection";
-import * as queryOperators from "mingo/operators/query";
-import * as windowOperators from "mingo/operators/window";
-import { Query } from "mingo/query";
 import type { Any, AnyObject, Options } from "mingo/types";
-import { update as mingoUpdate } from "mingo/updater";
-import { setValue } from "mingo/util";
 import { dateOperators } from "./dates";
 import { CommandError, errorMessage } from "./errors";
+import {
+  Aggregator,
+  accumulatorOperators,
+  Context,
+  compare,
+  evalExpr,
+  expressionOperators,
+  Lazy,
+  update as mingoUpdate,
+  ProcessingMode,
+  pipelineOperators,
+  projectionOperators,
+  Query,
+  queryOperators,
+  resolve,
+  setValue,
+  windowOperators,
+} from "./mingo";
 import { cloneValue, isPlainObject, pathValues } from "./store";
 import type { Doc } from "./wire";
 
@@ -101,6 +110,59 @@ const $typeExpr = (obj: AnyObject, expr: Any, options: Options): Any => {
   return bsonTypeName(evalExpr(obj, arg, options));
 };
 
+type AccumulatorOp = (coll: AnyObject[], expr: Any, options: Options) => Any;
+
+/**
+ * Accumulators over a plain field path ("$field"). mingo evaluates the argument once per document
+ * through its general expression machinery, which builds a fresh options object every time;
+ * resolving the path directly gives the same values (missing as null, as mingo's $push has it), and
+ * they then go through mingo's own accumulator.
+ */
+function fieldPathFirst(accumulate: AccumulatorOp): AccumulatorOp {
+  return (coll, expr, options) => {
+    if (typeof expr !== "string" || expr.length < 2 || expr[0] !== "$" || expr[1] === "$") {
+      return accumulate(coll, expr, options);
+    }
+    const path = expr.slice(1);
+    // With a null argument mingo's accumulators take the collection itself as the values.
+    const values = coll.map((doc) => resolve(doc, path) ?? null) as AnyObject[];
+    return accumulate(values, null, options);
+  };
+}
+
+const FIELD_PATH_ACCUMULATORS = {
+  $sum: fieldPathFirst(accumulatorOperators.$sum),
+  $avg: fieldPathFirst(accumulatorOperators.$avg),
+  $min: fieldPathFirst(accumulatorOperators.$min),
+  $max: fieldPathFirst(accumulatorOperators.$max),
+  $push: fieldPathFirst(accumulatorOperators.$push),
+  $addToSet: fieldPathFirst(accumulatorOperators.$addToSet),
+};
+
+/**
+ * $min/$max as expressions. mingo runs them through its accumulators, which sort the values to pick
+ * one; MongoDB takes the extreme in one pass. Numbers (the common case, e.g. clamping a value) are
+ * compared here; any other values go to mingo's accumulator, and a single non-array value is its
+ * own extreme, as on MongoDB. mingo looks expression operators up first even for accumulators, and
+ * then hands them the group's documents as an array (a document never is one): that goes straight
+ * to the accumulator.
+ */
+function extremeOf(op: "$min" | "$max") {
+  const accumulate = FIELD_PATH_ACCUMULATORS[op];
+  return (obj: AnyObject | AnyObject[], expr: Any, options: Options): Any => {
+    if (Array.isArray(obj)) return accumulate(obj, expr, options);
+    const values = evalExpr(obj, expr, options);
+    if (!Array.isArray(values)) return values ?? null;
+    let extreme: number | null = null;
+    for (const v of values) {
+      if (v === null || v === undefined) continue;
+      if (typeof v !== "number" || Number.isNaN(v)) return accumulate(values as AnyObject[], null, options);
+      if (extreme === null || (op === "$max" ? v > extreme : v < extreme)) extreme = v;
+    }
+    return extreme;
+  };
+}
+
 /**
  * mingo's $setWindowFields evaluates each window through an internal `$function` whose body is a
  * closure it built itself, and mingo's own `$function` refuses to run with scriptEnabled off.
@@ -148,13 +210,173 @@ const $projectOrdered = (coll: Iterator, expr: AnyObject, options: Options): Ite
     .map((out: unknown) => projectionOrder(out as Doc, input, expr as Doc));
 };
 
+// ---- read-only stages ----------------------------------------------------------------------
+
+// Stages that never write into their input documents, so stored documents (and the one input a
+// $facet hands to all its branches) can be fed to them without copying. $project is absent: mingo
+// removes excluded nested fields from a shallow copy, i.e. from the shared nested object.
+const READ_ONLY_STAGES = new Set([
+  "$match",
+  "$sort",
+  "$limit",
+  "$skip",
+  "$group",
+  "$count",
+  "$sortByCount",
+  "$bucket",
+  "$bucketAuto",
+  "$sample",
+  // Copies the input of any branch that writes (see $facetSharingInput).
+  "$facet",
+]);
+
+export function stageName(stage: Doc): string {
+  return Object.keys(stage)[0] ?? "";
+}
+
+/**
+ * Whether a stage leaves its input documents untouched. $set/$addFields copy each document before
+ * setting top-level fields, but a dotted path writes into the nested object the copy shares.
+ */
+function isReadOnlyStage(stage: unknown): boolean {
+  if (!isPlainObject(stage)) return false;
+  const name = stageName(stage);
+  if (name === "$set" || name === "$addFields") {
+    const fields = stage[name];
+    return isPlainObject(fields) && Object.keys(fields).every((field) => !field.includes("."));
+  }
+  return READ_ONLY_STAGES.has(name);
+}
+
+// ---- $sort + $limit ------------------------------------------------------------------------
+
+/**
+ * The kept documents are an insertion-sorted array, so one input document can cost up to n
+ * comparisons; for larger limits mingo's full sort is the better deal.
+ */
+const TOP_N_MAX_LIMIT = 100;
+
+interface TopN {
+  readonly keys: readonly (readonly [field: string, direction: 1 | -1])[];
+  readonly n: number;
+}
+
+/** A `$sort` directly followed by a small `$limit`, which MongoDB coalesces into a top-n sort. */
+function topNOf(stage: AnyObject, next: AnyObject | undefined, options: Partial<Options>): TopN | null {
+  const spec = stage.$sort;
+  const n = next?.$limit;
+  if (!isPlainObject(spec) || typeof n !== "number" || !Number.isInteger(n) || n < 1) return null;
+  if (n > TOP_N_MAX_LIMIT || options.collation !== undefined) return null;
+  const keys = Object.entries(spec);
+  if (keys.length === 0 || !keys.every(([, direction]) => direction === 1 || direction === -1)) return null;
+  return { keys: keys as [string, 1 | -1][], n };
+}
+
+/** Sort keys the top-n pass orders exactly as mingo's $sort does; anything else takes the full sort. */
+function isPlainSortKey(v: unknown): boolean {
+  return (
+    v === null ||
+    typeof v === "string" ||
+    typeof v === "boolean" ||
+    (typeof v === "number" && !Number.isNaN(v)) ||
+    v instanceof Date
+  );
+}
+
+/**
+ * The first `n` documents in sort order, in one pass over the input instead of sorting all of it
+ * (MongoDB's top-n sort for `$sort` + `$limit`). Ties keep input order, as mingo's stable $sort
+ * does. Null when a sort key is an array, an object or NaN: those take mingo's own sort.
+ */
+function firstInSortOrder(docs: readonly AnyObject[], topN: TopN): AnyObject[] | null {
+  const cmp = (a: readonly unknown[], b: readonly unknown[]): number => {
+    for (let i = 0; i < topN.keys.length; i++) {
+      const order = compare(a[i], b[i]);
+      if (order !== 0) return order * (topN.keys[i]?.[1] ?? 1);
+    }
+    return 0;
+  };
+  const top: { doc: AnyObject; key: unknown[] }[] = [];
+  for (const doc of docs) {
+    // Missing sorts as null, as in MongoDB (and mingo's $sort).
+    const key = topN.keys.map(([field]) => resolve(doc, field) ?? null);
+    if (!key.every(isPlainSortKey)) return null;
+    const last = top.at(-1);
+    if (top.length === topN.n && last !== undefined && cmp(key, last.key) >= 0) continue;
+    let at = top.length;
+    while (at > 0 && cmp(key, top[at - 1]?.key ?? []) < 0) at--;
+    top.splice(at, 0, { doc, key });
+    if (top.length > topN.n) top.pop();
+  }
+  return top.map((entry) => entry.doc);
+}
+
+// ---- running pipelines ---------------------------------------------------------------------
+
+/**
+ * Runs `pipeline` over documents it must not write into (stored documents, or the input a $facet
+ * shares between branches). Read-only stages see them as they are; the first stage that may write
+ * gets copies of what reaches it, usually far fewer documents than the input (after a $sort and
+ * $limit, a $project copies one document). A `$sort` + small `$limit` runs as a top-n pass.
+ */
+function runOverShared(docs: AnyObject[], pipeline: AnyObject[], options: Partial<Options>): AnyObject[] {
+  let out = docs;
+  let shared = true;
+  let from = 0;
+  const runUpTo = (end: number) => {
+    if (end > from) out = new Aggregator(pipeline.slice(from, end), options).run(out);
+    from = end;
+  };
+  for (let i = 0; i < pipeline.length; i++) {
+    const stage = pipeline[i] ?? {};
+    if (shared && !isReadOnlyStage(stage)) {
+      runUpTo(i);
+      out = out.map(cloneValue);
+      shared = false;
+    }
+    const topN = topNOf(stage, pipeline[i + 1], options);
+    if (topN === null) continue;
+    runUpTo(i);
+    const first = firstInSortOrder(out, topN);
+    if (first === null) continue;
+    out = first;
+    i += 1;
+    from = i + 1;
+  }
+  runUpTo(pipeline.length);
+  return out;
+}
+
+/**
+ * mingo's $facet deep-copies every input document once per branch, in case a branch writes into
+ * them; MongoDB copies nothing. Here every branch reads the shared input through runOverShared.
+ */
+const $facetSharingInput = (coll: Iterator, expr: AnyObject, options: Options): Iterator =>
+  coll.transform((docs) => {
+    const facets: AnyObject = {};
+    for (const [name, branch] of Object.entries(expr)) {
+      if (!Array.isArray(branch)) {
+        throw new CommandError("BadValue", `arguments to $facet must be arrays, ${name} is not`);
+      }
+      facets[name] = runOverShared(docs as AnyObject[], branch as AnyObject[], options);
+    }
+    return Lazy([facets]);
+  });
+
 // ---- mingo context -------------------------------------------------------------------------
 
 // Context.addOps keeps operators already registered, so overrides go in first.
 const CONTEXT = Context.init({
-  expression: { ...dateOperators, $type: $typeExpr, $function: $functionInternalOnly },
+  expression: {
+    ...dateOperators,
+    $type: $typeExpr,
+    $function: $functionInternalOnly,
+    $min: extremeOf("$min"),
+    $max: extremeOf("$max"),
+  },
+  accumulator: FIELD_PATH_ACCUMULATORS,
   query: { $type: $typeQuery },
-  pipeline: { $project: $projectOrdered },
+  pipeline: { $project: $projectOrdered, $facet: $facetSharingInput },
 })
   .addAccumulatorOps(accumulatorOperators)
   .addExpressionOps(expressionOperators)
@@ -272,13 +494,12 @@ export function projectOne(doc: Doc, projection: Doc | undefined, filter?: Doc):
 
 // ---- aggregation ---------------------------------------------------------------------------
 
-/** Runs a pipeline over documents that the caller has already copied or never mutates. */
+/** Runs a pipeline over documents it never writes into (see runOverShared). */
 export function runPipeline(docs: Doc[], pipeline: Doc[], opts?: EvalOptions): Doc[] {
   if (pipeline.length === 0) return docs;
-  return evaluate(() => {
-    const agg = new Aggregator(pipeline as AnyObject[], mingoOptions(opts));
-    return agg.run<Doc>(docs as AnyObject[]);
-  });
+  return evaluate(
+    () => runOverShared(docs as AnyObject[], pipeline as AnyObject[], mingoOptions(opts)) as Doc[],
+  );
 }
 
 // ---- updates -------------------------------------------------------------------------------

@@ -59,11 +59,32 @@ export type BpMetricsSummaryResult =
     } & Freshness)
   | NoReadingsResult;
 
+interface ReadingSums {
+  readings: number;
+  systolic_sum: number;
+  diastolic_sum: number;
+}
+
+interface WindowTotals extends ReadingSums {
+  /** Only dayparts that have readings. */
+  dayparts: (ReadingSums & { daypart: Daypart })[];
+  days: number;
+  latest_day: string;
+}
+
 interface ReadingFacets {
-  overall: { readings: number; systolic: number; diastolic: number; days: number; latest_day: string }[];
-  dayparts: { _id: Daypart; readings: number; systolic: number; diastolic: number }[];
+  /** One row when the window has readings. */
+  totals: WindowTotals[];
   best: ReadingRow[];
   worst: ReadingRow[];
+}
+
+/** Mean systolic/diastolic of readings summed up, mmHg, by the one rounding rule. */
+function meanOf(sums: ReadingSums): { systolic: number; diastolic: number } {
+  return {
+    systolic: roundMmHg(sums.systolic_sum / sums.readings),
+    diastolic: roundMmHg(sums.diastolic_sum / sums.readings),
+  };
 }
 
 interface DailyFacets {
@@ -96,28 +117,55 @@ export const getBpMetricsSummary = defineTool({
           { $set: { category_rank: categoryRankOf("$systolic", "$diastolic") } },
           {
             $facet: {
-              overall: [
+              // One pass over the readings, grouped by daypart. The window's sums are the dayparts'
+              // added up (exact for whole-mmHg readings, else within float error far below the
+              // rounding); a day with readings in several dayparts counts once.
+              totals: [
                 {
                   $group: {
-                    _id: null,
+                    _id: daypartOf("$at", scope.timezone),
                     readings: { $sum: 1 },
-                    systolic: { $avg: "$systolic" },
-                    diastolic: { $avg: "$diastolic" },
+                    systolic_sum: { $sum: "$systolic" },
+                    diastolic_sum: { $sum: "$diastolic" },
                     days: { $addToSet: localDayOf("$at", scope.timezone) },
                     latest_at: { $max: "$at" },
                   },
                 },
                 {
-                  $set: { days: { $size: "$days" }, latest_day: localDayOf("$latest_at", scope.timezone) },
-                },
-              ],
-              dayparts: [
-                {
                   $group: {
-                    _id: daypartOf("$at", scope.timezone),
-                    readings: { $sum: 1 },
-                    systolic: { $avg: "$systolic" },
-                    diastolic: { $avg: "$diastolic" },
+                    _id: null,
+                    dayparts: {
+                      $push: {
+                        daypart: "$_id",
+                        readings: "$readings",
+                        systolic_sum: "$systolic_sum",
+                        diastolic_sum: "$diastolic_sum",
+                      },
+                    },
+                    readings: { $sum: "$readings" },
+                    systolic_sum: { $sum: "$systolic_sum" },
+                    diastolic_sum: { $sum: "$diastolic_sum" },
+                    day_sets: { $push: "$days" },
+                    latest_at: { $max: "$latest_at" },
+                  },
+                },
+                {
+                  $project: {
+                    _id: 0,
+                    dayparts: 1,
+                    readings: 1,
+                    systolic_sum: 1,
+                    diastolic_sum: 1,
+                    days: {
+                      $size: {
+                        $reduce: {
+                          input: "$day_sets",
+                          initialValue: [],
+                          in: { $setUnion: ["$$value", "$$this"] },
+                        },
+                      },
+                    },
+                    latest_day: localDayOf("$latest_at", scope.timezone),
                   },
                 },
               ],
@@ -148,39 +196,33 @@ export const getBpMetricsSummary = defineTool({
         .toArray(),
     ]);
 
-    const overall = readings?.overall[0];
+    const totals = readings?.totals[0];
     const best = readings?.best[0];
     const worst = readings?.worst[0];
-    if (overall === undefined || best === undefined || worst === undefined) {
+    if (totals === undefined || best === undefined || worst === undefined) {
       return noReadings(window, latestFromPreviousDay(daily?.previous[0]));
     }
-    const byDaypart = new Map((readings?.dayparts ?? []).map((row) => [row._id, row]));
+    const byDaypart = new Map(totals.dayparts.map((row) => [row.daypart, row]));
     const baselines: DaypartBaseline[] = [];
     const without: Daypart[] = [];
     for (const daypart of DAYPARTS) {
       const row = byDaypart.get(daypart);
       if (row === undefined) without.push(daypart);
-      else
-        baselines.push({
-          daypart,
-          systolic: roundMmHg(row.systolic),
-          diastolic: roundMmHg(row.diastolic),
-          readings: row.readings,
-        });
+      else baselines.push({ daypart, ...meanOf(row), readings: row.readings });
     }
     const inTarget = inTargetView(daily?.in_target[0]);
     return {
       status: "ok",
       window: windowView(window),
-      readings: overall.readings,
-      days_with_readings: overall.days,
-      average: { systolic: roundMmHg(overall.systolic), diastolic: roundMmHg(overall.diastolic) },
+      readings: totals.readings,
+      days_with_readings: totals.days,
+      average: meanOf(totals),
       ...(inTarget === undefined ? {} : { in_target: inTarget }),
       best_reading: readingView(best),
       worst_reading: readingView(worst),
       daypart_baselines: baselines,
       dayparts_without_readings: without,
-      ...freshness(overall.latest_day, scope.today),
+      ...freshness(totals.latest_day, scope.today),
     };
   },
 });
