@@ -4,7 +4,10 @@
  * the same load: N concurrent turns, `--tokens` tokens each at one per `--token-interval-ms`.
  *
  *   bun scripts/bench/relay/main.ts [--n 100,500,1000,2000] [--tokens 40] [--token-interval-ms 25]
- *       [--systems hilo,peer] [--warmup 50] [--repeat 3]
+ *       [--spread-ms MS] [--systems hilo,peer] [--warmup 50] [--repeat 3]
+ *   --spread-ms: turn i starts (i / N) × MS after the first. The default (one token interval) starts,
+ *       streams and ends every turn together, the worst burst; e.g. `--tokens 120 --spread-ms 1000`
+ *       staggers starts and ends over a second and keeps all N streaming for the two seconds between.
  *   diagnostics:
  *       --probe            time the hub's XREAD cycle inside the api (api-probe.ts, preloaded)
  *       --profile-api DIR  the api writes a CPU profile (markdown) to DIR when it stops
@@ -82,6 +85,7 @@ const { values } = parseArgs({
     n: { type: "string", default: "100,500,1000,2000" },
     tokens: { type: "string", default: "40" },
     "token-interval-ms": { type: "string", default: "25" },
+    "spread-ms": { type: "string" },
     systems: { type: "string", default: "hilo,peer" },
     warmup: { type: "string", default: "50" },
     repeat: { type: "string", default: "3" },
@@ -92,7 +96,12 @@ const { values } = parseArgs({
   },
 });
 const counts = values.n.split(",").map((value) => Number(value.trim()));
-const shape: LoadShape = { tokens: Number(values.tokens), intervalMs: Number(values["token-interval-ms"]) };
+const intervalMs = Number(values["token-interval-ms"]);
+const shape: LoadShape = {
+  tokens: Number(values.tokens),
+  intervalMs,
+  spreadMs: values["spread-ms"] === undefined ? intervalMs : Number(values["spread-ms"]),
+};
 const systems = values.systems.split(",").map((value) => value.trim()) as System[];
 const warmup = Number(values.warmup);
 const repeat = Number(values.repeat);
@@ -100,6 +109,7 @@ if (counts.some((n) => !Number.isInteger(n) || n < 1)) throw new Error("--n must
 if (!Number.isInteger(shape.tokens) || shape.tokens < 1)
   throw new Error("--tokens must be a positive integer");
 if (!(shape.intervalMs > 0)) throw new Error("--token-interval-ms must be positive");
+if (!(shape.spreadMs >= 0)) throw new Error("--spread-ms must be a non-negative number");
 if (systems.some((system) => system !== "hilo" && system !== "peer")) throw new Error("--systems: hilo,peer");
 if (!Number.isInteger(warmup) || warmup < 0) throw new Error("--warmup must be a non-negative integer");
 if (!Number.isInteger(repeat) || repeat < 1) throw new Error("--repeat must be a positive integer");
@@ -274,6 +284,7 @@ async function main(): Promise<void> {
   console.log(
     `relay bench ${runTag}: ${systems.join(" vs ")}, N = ${counts.join(", ")}, ${shape.tokens} tokens every ` +
       `${shape.intervalMs} ms per turn (${fmt((shape.tokens * shape.intervalMs) / 1_000)} s), ` +
+      `starts spread over ${fmt(shape.spreadMs)} ms, ` +
       `${navigator.hardwareConcurrency} cores, ulimit -n ${await ulimit()}`,
   );
   if (apiRoot !== ROOT) console.log(`  api from ${apiRoot}`);
@@ -391,6 +402,11 @@ const ROWS: [string, Show, Value?][] = [
     (r) => r.check.entries,
   ],
   ["latency p50 / p99 / max (ms)", (r) => ms(r.latency, true), (r) => r.latency.p99],
+  [
+    "  while all N stream: p50 / p99 (frames)",
+    (r) => (r.allStreaming.count > 0 ? `${ms(r.allStreaming)} (${fmtInt(r.allStreaming.count)})` : "-"),
+    (r) => r.allStreaming.p99,
+  ],
   ["first token: relay p50 / p99 (ms)", (r) => ms(r.firstToken), (r) => r.firstToken.p50],
   ["first token: held by writer p50 / p99", (r) => ms(r.firstTokenHold)],
   [
@@ -546,7 +562,8 @@ function finalLine(n: number, results: Map<System, RoundResult[]>): string {
     if (!r) return `${name} -`;
     const errors = allRounds(results.get(r.system) ?? []);
     return (
-      `${name} p50 ${fmt(r.latency.p50)} p99 ${fmt(r.latency.p99)} ms, ` +
+      `${name} p50 ${fmt(r.latency.p50)} p99 ${fmt(r.latency.p99)} ms ` +
+      `(all N streaming: p99 ${r.allStreaming.count > 0 ? fmt(r.allStreaming.p99) : "-"}), ` +
       `first token +${fmt(r.firstTokenEndToEnd.p50)} ms (relay ${fmt(r.firstToken.p50)}), ` +
       `lost ${errors.lost} dup ${errors.duplicated}, ` +
       `server Redis conns ${r.serverRedisConnsBefore}→${r.serverRedisConnsPeak} ` +

@@ -56,13 +56,13 @@ async function prepare(message: Extract<ToProducer, { kind: "prepare" }>): Promi
   reply({ kind: "prepared", ms: performance.now() - started });
 }
 
-/** Turn i's tokens fall at startAtMs + (i / n + k) * interval: phases spread evenly over one interval. */
+/** Turn i's token k falls at startAtMs + (i / n) * spread + k * interval: starts spread evenly. */
 async function go(startAtMs: number): Promise<void> {
   if (!prepared) throw new Error("go before prepare");
   const { drivers, shape, errors } = prepared;
   prepared = null;
   const n = drivers.length;
-  const next = drivers.map((_, i) => startAtMs + (i / n) * shape.intervalMs);
+  const next = drivers.map((_, i) => startAtMs + (i / n) * shape.spreadMs);
   const sent = new Array<number>(n).fill(0);
   const firstTokenAtMs = new Array<number>(n).fill(Number.NaN);
   const texts = drivers.map(() => [] as string[]);

@@ -5,12 +5,15 @@ export type System = "hilo" | "peer";
 export interface LoadShape {
   tokens: number;
   intervalMs: number;
+  /** Turn i starts (i / n) of this after the first: one token interval by default, so all turns start,
+   * stream and end together (the burst); longer spreads starts and ends over time. */
+  spreadMs: number;
 }
 
 export type ToProducer =
   /** Create one producer per turn (nothing is written yet for ours; the peer registers its streams). */
   | { kind: "prepare"; system: System; turnIds: string[]; shape: LoadShape }
-  /** Start writing: turn i's first token at startAtMs + (i / n) * intervalMs (wall clock). */
+  /** Start writing: turn i's first token at startAtMs + (i / n) * spreadMs (wall clock). */
   | { kind: "go"; startAtMs: number };
 
 export interface ProducerReport {

@@ -83,6 +83,8 @@ export interface RoundResult {
   n: number;
   /** Every frame: arrival − write time (ms). */
   latency: Distribution;
+  /** Latency of the frames written while every turn of the round was streaming (none starting or ending). */
+  allStreaming: Distribution;
   /** The first token frame of each turn: arrival − write time. */
   firstToken: Distribution;
   /** The first token of each turn: write time − when the producer handed it over (coalescing hold). */
@@ -129,6 +131,22 @@ interface ClientState {
 }
 
 const DEBUG = Boolean(process.env.BENCH_DEBUG);
+/**
+ * The latencies of frames written after the last turn started and before the first one wrote its
+ * last token: the steady state of N concurrent streams, without the bursts of N starts and N ends.
+ * Empty when the starts are spread over the whole length of a turn.
+ */
+function allStreaming(
+  latencies: number[],
+  writtenAt: number[],
+  startAtMs: number,
+  shape: LoadShape,
+): number[] {
+  const from = startAtMs + shape.spreadMs;
+  const to = startAtMs + (shape.tokens - 1) * shape.intervalMs;
+  return latencies.filter((_, i) => (writtenAt[i] ?? 0) >= from && (writtenAt[i] ?? 0) < to);
+}
+
 function phase(spec: RoundSpec, what: string, since: number): number {
   if (DEBUG)
     console.error(`  [${spec.system} N=${spec.n}] ${what}: ${Math.round(performance.now() - since)} ms`);
@@ -151,6 +169,8 @@ export async function runRound(spec: RoundSpec): Promise<RoundResult> {
     connection: null,
   }));
   const latencies: number[] = [];
+  /** The write time (ms) of each frame in `latencies`, same order. */
+  const writtenAt: number[] = [];
 
   producer.send({ kind: "prepare", system: spec.system, turnIds: spec.turnIds, shape: spec.shape });
   await producer.next("prepared", 60_000);
@@ -206,7 +226,9 @@ export async function runRound(spec: RoundSpec): Promise<RoundResult> {
             for (const frame of frames) {
               if (!frame.id) continue;
               client.ids.push(frame.id);
-              latencies.push(atMs - streamIdMs(frame.id));
+              const written = streamIdMs(frame.id);
+              latencies.push(atMs - written);
+              writtenAt.push(written);
               if (frame.event === "token" && client.firstTokenId === null) {
                 client.firstTokenId = frame.id;
                 client.firstTokenArrival = atMs;
@@ -305,6 +327,7 @@ export async function runRound(spec: RoundSpec): Promise<RoundResult> {
     system: spec.system,
     n,
     latency: distribution(latencies),
+    allStreaming: distribution(allStreaming(latencies, writtenAt, startAtMs, spec.shape)),
     firstToken: distribution(firstToken),
     firstTokenHold: distribution(hold),
     firstTokenEndToEnd: distribution(endToEnd),
