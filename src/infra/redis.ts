@@ -13,7 +13,7 @@ export interface RedisClient extends Dependency {
 
 /**
  * Stream appends on Bun's built-in client: concurrent commands are pipelined on one connection and
- * encoded natively, about a third of ioredis's CPU per XADD, and an append is the one Redis command
+ * encoded natively, about half of ioredis's CPU per XADD, and an append is the one Redis command
  * every streamed token costs. A command whose connection drops fails instead of being re-sent
  * after a reconnect, so an entry is never appended twice; the next command connects again.
  */

@@ -32,32 +32,20 @@ export interface SseConnection {
 }
 
 type BodyMode = "chunked" | "raw";
-type ChunkState = "size" | "data" | "crlf" | "trailer";
 
 interface State {
   head: string;
   headersDone: boolean;
   mode: BodyMode;
-  chunkState: ChunkState;
-  sizeLine: string;
-  remaining: number;
+  /** Chunked body received but not yet de-chunked (a chunk or its size line may span reads). */
+  pending: string;
+  /** De-chunked body not yet split into frames. */
   text: string;
-  decoder: TextDecoder;
   closed: boolean;
 }
 
 export function openSse(request: SseRequest, handlers: SseHandlers): SseConnection {
-  const state: State = {
-    head: "",
-    headersDone: false,
-    mode: "raw",
-    chunkState: "size",
-    sizeLine: "",
-    remaining: 0,
-    text: "",
-    decoder: new TextDecoder(),
-    closed: false,
-  };
+  const state: State = { head: "", headersDone: false, mode: "raw", pending: "", text: "", closed: false };
   let socket: Socket<undefined> | null = null;
   let closeRequested = false;
 
@@ -109,92 +97,86 @@ export function openSse(request: SseRequest, handlers: SseHandlers): SseConnecti
   };
 }
 
+// The body is read as latin1: one character per byte, so chunk sizes (in bytes) are string lengths,
+// and the only bytes the parser looks for (CR, LF, "id: ", "event: ") are ASCII, which UTF-8 never
+// uses inside a multi-byte character. `data:` lines come out garbled where they hold non-ASCII text;
+// the bench never reads them. One conversion per read and string searches keep the client's CPU per
+// frame low: it shares the machine with the server it measures.
 function consume(state: State, bytes: Uint8Array, handlers: SseHandlers, atMs: number): SseFrame[] {
-  let body = bytes;
+  let body = latin1(bytes);
   if (!state.headersDone) {
-    // Headers are ASCII; decode as latin1 so byte offsets and string offsets agree.
-    state.head += Buffer.from(bytes).toString("latin1");
+    state.head += body;
     const end = state.head.indexOf("\r\n\r\n");
     if (end === -1) return [];
     const head = state.head.slice(0, end);
-    const consumed = bytes.length - (state.head.length - end - 4);
-    body = bytes.subarray(consumed);
+    body = state.head.slice(end + 4);
     state.headersDone = true;
     state.head = "";
     const status = Number(head.slice(9, 12));
     state.mode = /\r\ntransfer-encoding:\s*chunked/i.test(head) ? "chunked" : "raw";
     handlers.onHeaders(status, atMs);
   }
-  if (state.mode === "raw") state.text += state.decoder.decode(body, { stream: true });
+  if (state.mode === "raw") state.text += body;
   else dechunk(state, body);
   return splitFrames(state);
 }
 
-function dechunk(state: State, bytes: Uint8Array): void {
-  let i = 0;
-  while (i < bytes.length) {
-    switch (state.chunkState) {
-      case "size": {
-        const newline = bytes.indexOf(10, i);
-        if (newline === -1) {
-          state.sizeLine += Buffer.from(bytes.subarray(i)).toString("latin1");
-          return;
-        }
-        state.sizeLine += Buffer.from(bytes.subarray(i, newline)).toString("latin1");
-        i = newline + 1;
-        const size = Number.parseInt(state.sizeLine.trim().split(";")[0] ?? "", 16);
-        state.sizeLine = "";
-        if (size === 0) {
-          state.chunkState = "trailer";
-          return;
-        }
-        state.remaining = size;
-        state.chunkState = "data";
-        break;
-      }
-      case "data": {
-        const take = Math.min(state.remaining, bytes.length - i);
-        state.text += state.decoder.decode(bytes.subarray(i, i + take), { stream: true });
-        state.remaining -= take;
-        i += take;
-        if (state.remaining === 0) state.chunkState = "crlf";
-        break;
-      }
-      case "crlf": {
-        // Skip the CRLF after a chunk's data (it may arrive split across reads).
-        const newline = bytes.indexOf(10, i);
-        if (newline === -1) return;
-        i = newline + 1;
-        state.chunkState = "size";
-        break;
-      }
-      case "trailer":
-        return;
+function latin1(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
+}
+
+/** Moves every complete chunk of `pending` (plus `body`) to `text`; a partial chunk waits. */
+function dechunk(state: State, body: string): void {
+  const pending = state.pending.length > 0 ? state.pending + body : body;
+  let at = 0;
+  for (;;) {
+    const lineEnd = pending.indexOf("\r\n", at);
+    if (lineEnd === -1) break;
+    const size = Number.parseInt(pending.slice(at, lineEnd), 16);
+    if (!Number.isFinite(size) || size === 0) {
+      // The last chunk (or garbage): the stream is over; nothing after it is a frame.
+      at = pending.length;
+      break;
     }
+    const dataStart = lineEnd + 2;
+    if (pending.length < dataStart + size + 2) break;
+    state.text += pending.slice(dataStart, dataStart + size);
+    at = dataStart + size + 2;
   }
+  state.pending = at === 0 ? pending : pending.slice(at);
 }
 
 function splitFrames(state: State): SseFrame[] {
   const frames: SseFrame[] = [];
+  const text = state.text;
   let start = 0;
-  let boundary = state.text.indexOf("\n\n", start);
+  let boundary = text.indexOf("\n\n", start);
   while (boundary !== -1) {
-    const frame = parseFrame(state.text.slice(start, boundary));
+    const frame = parseFrame(text, start, boundary);
     if (frame) frames.push(frame);
     start = boundary + 2;
-    boundary = state.text.indexOf("\n\n", start);
+    boundary = text.indexOf("\n\n", start);
   }
-  if (start > 0) state.text = state.text.slice(start);
+  if (start > 0) state.text = text.slice(start);
   return frames;
 }
 
 /** Only `id:` and `event:` matter to the bench; `data:` is not parsed (the log is compared by id). */
-function parseFrame(block: string): SseFrame | null {
-  let id = "";
-  let event = "";
-  for (const line of block.split("\n")) {
-    if (line.startsWith("id: ")) id = line.slice(4);
-    else if (line.startsWith("event: ")) event = line.slice(7);
-  }
+function parseFrame(text: string, start: number, end: number): SseFrame | null {
+  const id = fieldOf(text, "id: ", start, end);
+  const event = fieldOf(text, "event: ", start, end);
+  // Comments (": keep-alive") and the `retry:` preamble are not frames.
   return id || event ? { id, event } : null;
+}
+
+/** The value of the first `name` line in text[start, end), or "" (a comment frame has none). */
+function fieldOf(text: string, name: string, start: number, end: number): string {
+  let line = start;
+  while (line < end) {
+    const lineEnd = text.indexOf("\n", line);
+    const stop = lineEnd === -1 || lineEnd > end ? end : lineEnd;
+    if (text.startsWith(name, line)) return text.slice(line + name.length, stop);
+    line = stop + 1;
+  }
+  return "";
 }
