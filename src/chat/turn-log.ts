@@ -98,21 +98,27 @@ export function createTurnLogWriter(streams: StreamAppender, key: string, turnId
 
 type RawEntry = [id: string, fields: string[]];
 
+/** The event name (`e`) and JSON payload text (`d`) of an entry's fields, when it has both. */
+function eventFields(fields: string[]): { event: string; data: string } | null {
+  let event: string | undefined;
+  let data: string | undefined;
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    if (fields[i] === "e") event = fields[i + 1];
+    else if (fields[i] === "d") data = fields[i + 1];
+  }
+  return event === undefined || data === undefined ? null : { event, data };
+}
+
 /** Decodes XRANGE/XREAD entries; an entry that does not decode is skipped, never fatal to a relay. */
 export function decodeEntries(raw: unknown): LoggedTurnEvent[] {
   if (!Array.isArray(raw)) return [];
   const events: LoggedTurnEvent[] = [];
-  for (const entry of raw as RawEntry[]) {
-    const [id, fields] = entry;
-    let event: string | undefined;
-    let data: string | undefined;
-    for (let i = 0; i + 1 < fields.length; i += 2) {
-      if (fields[i] === "e") event = fields[i + 1];
-      else if (fields[i] === "d") data = fields[i + 1];
-    }
-    if (!event || data === undefined) continue;
+  for (const [id, fields] of raw as RawEntry[]) {
+    const entry = eventFields(fields);
+    if (!entry?.event) continue;
     try {
-      events.push({ id, event: event as TurnEventName, data: JSON.parse(data) as Record<string, unknown> });
+      const data = JSON.parse(entry.data) as Record<string, unknown>;
+      events.push({ id, event: entry.event as TurnEventName, data });
     } catch {
       // A corrupt payload cannot be shown; skipping it keeps the rest of the turn readable.
     }
@@ -131,17 +137,15 @@ const KNOWN_EVENTS: ReadonlySet<string> = new Set(TURN_EVENT_NAMES);
 export function decodeFrames(raw: unknown): SseFrame[] {
   if (!Array.isArray(raw)) return [];
   const frames: SseFrame[] = [];
-  for (const entry of raw as RawEntry[]) {
-    const [id, fields] = entry;
-    let event: string | undefined;
-    let data: string | undefined;
-    for (let i = 0; i + 1 < fields.length; i += 2) {
-      if (fields[i] === "e") event = fields[i + 1];
-      else if (fields[i] === "d") data = fields[i + 1];
-    }
-    if (event === undefined || data === undefined || !KNOWN_EVENTS.has(event)) continue;
-    if (data.includes("\n") || data.includes("\r")) continue;
-    frames.push({ id, text: sseFrameText(id, event, data), terminal: event === TERMINAL_EVENT });
+  for (const [id, fields] of raw as RawEntry[]) {
+    const entry = eventFields(fields);
+    if (entry === null || !KNOWN_EVENTS.has(entry.event)) continue;
+    if (entry.data.includes("\n") || entry.data.includes("\r")) continue;
+    frames.push({
+      id,
+      text: sseFrameText(id, entry.event, entry.data),
+      terminal: entry.event === TERMINAL_EVENT,
+    });
   }
   return frames;
 }

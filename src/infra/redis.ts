@@ -21,6 +21,7 @@ export interface StreamAppender {
   /** XADD with an approximate MAXLEN cap; resolves with the entry id. */
   xadd(key: string, maxLen: number, fields: string[]): Promise<string>;
   expire(key: string, seconds: number): Promise<void>;
+  ping(): Promise<void>;
   close(): void;
 }
 
@@ -93,6 +94,9 @@ function createStreamAppender(url: string, connectTimeoutMs: number): StreamAppe
     expire: async (key, seconds) => {
       await send("EXPIRE", [key, String(seconds)]);
     },
+    ping: async () => {
+      await send("PING", []);
+    },
     close: () => client.close(),
   };
 }
@@ -108,17 +112,23 @@ export function createRedis(url: string, timeoutMs: number): RedisClient {
   // ioredis emits 'error' on every failed reconnect; without a listener Node treats it as fatal.
   redis.on("error", () => {});
   let streams: StreamAppender | null = null;
+  const appender = (): StreamAppender => {
+    streams ??= createStreamAppender(url, timeoutMs);
+    return streams;
+  };
   return {
     name: "redis",
     redis,
     get streams() {
-      streams ??= createStreamAppender(url, timeoutMs);
-      return streams;
+      return appender();
     },
     blockingReader: () => createBlockingReader(url, timeoutMs),
+    // Both clients: a URL (TLS, auth, options) one of them cannot use must fail at start-up and in
+    // /health, not at the first streamed token.
     check: async () => {
       if (redis.status === "wait") await redis.connect();
       await redis.ping();
+      await appender().ping();
     },
     close: async () => {
       streams?.close();

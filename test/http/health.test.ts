@@ -1,10 +1,6 @@
 // GET /health: ok with the stack up; degraded (and still serving) when a dependency goes away.
 import { afterAll, describe, expect, test } from "bun:test";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { spawn } from "bun";
-import { freePort } from "../support/processes";
+import { startPrivateRedis } from "../support/private-redis";
 import { buildTestApp, clientHeaders, newUserId, seedUserProfile } from "../support/stack";
 
 interface Health {
@@ -17,29 +13,6 @@ async function health(app: ReturnType<typeof buildTestApp>): Promise<Health> {
   const response = await app.request("/health");
   expect(response.status).toBe(200);
   return (await response.json()) as Health;
-}
-
-async function startRedis(port: number) {
-  const dir = mkdtempSync(join(tmpdir(), "hilo-redis-"));
-  const redis = spawn(
-    ["redis-server", "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--dir", dir],
-    {
-      stdout: "ignore",
-      stderr: "ignore",
-    },
-  );
-  for (let i = 0; i < 100; i++) {
-    const open = await Bun.connect({ hostname: "127.0.0.1", port, socket: { data() {} } }).then(
-      (socket) => {
-        socket.end();
-        return true;
-      },
-      () => false,
-    );
-    if (open) return redis;
-    await Bun.sleep(50);
-  }
-  throw new Error("redis-server did not start");
 }
 
 describe("GET /health", () => {
@@ -58,14 +31,12 @@ describe("GET /health", () => {
 
 describe("a dependency going away at run time", () => {
   test("health says degraded, other routes keep serving, and it recovers when the dependency returns", async () => {
-    const port = await freePort();
-    let redis = await startRedis(port);
-    const app = buildTestApp({ REDIS_URL: `redis://127.0.0.1:${port}`, HILO_HEALTH_CHECK_TIMEOUT_MS: "300" });
+    const redis = await startPrivateRedis();
+    const app = buildTestApp({ REDIS_URL: redis.url, HILO_HEALTH_CHECK_TIMEOUT_MS: "300" });
     try {
       expect((await health(app)).checks.redis).toBe(true);
 
-      redis.kill("SIGKILL");
-      await redis.exited;
+      await redis.stop(false);
       const degraded = await health(app);
       expect(degraded.status).toBe("degraded");
       expect(degraded.checks.redis).toBe(false);
@@ -75,7 +46,7 @@ describe("a dependency going away at run time", () => {
       await seedUserProfile({ userId: user, watchId: `w-${user}`, firstName: "Dee", timezone: "UTC" });
       expect((await app.request("/v1/me", { headers: clientHeaders(user) })).status).toBe(200);
 
-      redis = await startRedis(port);
+      await redis.start();
       let recovered = false;
       for (let i = 0; i < 40 && !recovered; i++) {
         recovered = (await health(app)).status === "ok";
@@ -83,8 +54,8 @@ describe("a dependency going away at run time", () => {
       }
       expect(recovered).toBe(true);
     } finally {
-      redis.kill("SIGKILL");
       await app.close();
+      await redis.dispose();
     }
   });
 });
