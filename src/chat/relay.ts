@@ -1,13 +1,12 @@
 // Relays turn logs to SSE clients. One blocking XREAD connection per api instance serves every open
 // stream (catch-up and live tail alike, by stream id), so Redis connections do not grow with the
 // number of clients. Every read also covers a small stream of the hub's own, its doorbell: a new
-// subscription rings it (one XADD), which ends the read in flight at once whether Redis has blocked
-// it yet or not, so the new key is in the next read. (CLIENT UNBLOCK, sent on another connection,
-// can reach Redis before the XREAD it means to interrupt and is then lost, and a subscription made
-// while the first read was being set up was missed: either way the new stream waited out the 5 s
-// block.) Across a Redis restart the loop reconnects with backoff; each subscription keeps its last
-// delivered id, so nothing is duplicated and, if the log survived, nothing is lost (a log that did
-// not survive is detected by the SSE layer, which then serves the turn from MySQL).
+// subscription rings it (one XADD, at most one per read), which ends the read in flight at once
+// whether Redis has blocked it yet or not, so the new key is in the next read. (CLIENT UNBLOCK, sent
+// on another connection, can reach Redis before the XREAD it means to interrupt and is then lost.)
+// Across a Redis restart the loop reconnects with backoff; each subscription keeps its last delivered
+// id, so nothing is duplicated and, if the log survived, nothing is lost (a log that did not survive
+// is detected by the SSE layer, which then serves the turn from MySQL).
 //
 // Per entry the relay does as little as it can, because at thousands of open streams its CPU per
 // frame is the capacity of an api instance: the reader's RESP codec is native (Bun's client), the
@@ -25,7 +24,7 @@ const XREAD_BLOCK_MS = 5_000;
 const XREAD_STALL_MS = XREAD_BLOCK_MS + 5_000;
 const XREAD_COUNT_PER_STREAM = 500;
 const RETRY_BACKOFF_MAX_MS = 2_000;
-/** Rings are rare (one per new subscription); a few entries are all a doorbell ever needs. */
+/** Rings are rare (at most one per read); a few entries are all a doorbell ever needs. */
 const DOORBELL_MAXLEN = 16;
 /** Refreshed by every ring; the doorbell of an instance that died goes away on its own. */
 const DOORBELL_TTL_S = 60 * 60;
@@ -39,6 +38,14 @@ interface Subscriber {
   deliver(frames: SseFrame[]): void;
 }
 
+/** The subscribers of one stream, and the id its next read starts after (their lowest). */
+interface Group {
+  subscribers: Set<Subscriber>;
+  readFrom: string;
+  /** The id the read in flight asked from; null until a read names this group. */
+  askedFrom: string | null;
+}
+
 export interface TurnLogHub {
   /** Delivers every entry of `key` after `afterId` (null = from the start), then live ones, in order. */
   subscribe(key: string, afterId: string | null, deliver: (frames: SseFrame[]) => void): TurnSubscription;
@@ -48,10 +55,12 @@ export interface TurnLogHub {
 }
 
 export function createTurnLogHub(reader: BlockingReader, control: Redis, log: Logger): TurnLogHub {
-  const subscribers = new Map<string, Set<Subscriber>>();
+  const groups = new Map<string, Group>();
   const doorbell = `hilo:relay:doorbell:${randomUUID()}`;
   let doorbellId = "0-0";
   let reading = false;
+  /** The read in flight has been rung already. */
+  let rung = false;
   let running = true;
   let wake: (() => void) | null = null;
 
@@ -63,7 +72,9 @@ export function createTurnLogHub(reader: BlockingReader, control: Redis, log: Lo
       return;
     }
     // Not reading: the loop is between reads or backing off, and its next read covers every key.
-    if (!reading) return;
+    // Rung already: that read ends anyway, and the next one covers every key.
+    if (!reading || rung) return;
+    rung = true;
     control
       .pipeline()
       .xadd(doorbell, "MAXLEN", "~", DOORBELL_MAXLEN, "*", "r", "1")
@@ -76,9 +87,10 @@ export function createTurnLogHub(reader: BlockingReader, control: Redis, log: Lo
   const readOnce = async (): Promise<unknown> => {
     const keys: string[] = [doorbell];
     const ids: string[] = [doorbellId];
-    for (const [key, group] of subscribers) {
+    for (const [key, group] of groups) {
       keys.push(key);
-      ids.push(lowestAfterId(group));
+      ids.push(group.readFrom);
+      group.askedFrom = group.readFrom;
     }
     const args = ["COUNT", String(XREAD_COUNT_PER_STREAM), "BLOCK", String(XREAD_BLOCK_MS), "STREAMS"];
     let stall: ReturnType<typeof setTimeout> | undefined;
@@ -97,6 +109,7 @@ export function createTurnLogHub(reader: BlockingReader, control: Redis, log: Lo
 
   const startRead = (): Promise<unknown> => {
     reading = true;
+    rung = false;
     const read = readOnce().finally(() => {
       reading = false;
     });
@@ -110,7 +123,7 @@ export function createTurnLogHub(reader: BlockingReader, control: Redis, log: Lo
     let inFlight: Promise<unknown> | null = null;
     while (running) {
       if (!inFlight) {
-        if (subscribers.size === 0) {
+        if (groups.size === 0) {
           await new Promise<void>((resolve) => {
             wake = resolve;
           });
@@ -124,8 +137,13 @@ export function createTurnLogHub(reader: BlockingReader, control: Redis, log: Lo
         failures = 0;
         const deliveries = advance(streamsOf(reply));
         // The next read goes out before this one's frames are written, so Redis works on it meanwhile;
-        // the ids it asks from already include everything about to be delivered.
-        if (subscribers.size > 0) inFlight = startRead();
+        // the ids it asks from already include everything about to be delivered. Bun's client only
+        // writes a command to its socket when the event loop turns, so the loop yields once first:
+        // delivering synchronously would hold the read back until every frame is written.
+        if (groups.size > 0) {
+          inFlight = startRead();
+          await flushWrites();
+        }
         deliver(deliveries);
       } catch (error) {
         inFlight = null;
@@ -145,16 +163,22 @@ export function createTurnLogHub(reader: BlockingReader, control: Redis, log: Lo
         doorbellId = lastEntryId(rawEntries) ?? doorbellId;
         continue;
       }
-      const group = subscribers.get(key);
-      if (!group) continue;
-      const frames = decodeFrames(rawEntries);
+      const group = groups.get(key);
       // Advance past entries that did not decode too, or the next read would return them forever.
       const lastRawId = lastEntryId(rawEntries);
-      for (const subscriber of group) {
-        const fresh = framesAfter(frames, subscriber.afterId);
-        if (lastRawId && compareStreamIds(lastRawId, subscriber.afterId) > 0) subscriber.afterId = lastRawId;
-        if (fresh.length > 0) deliveries.push([subscriber, fresh]);
+      // A group subscribed anew since the read was sent is not what it asked for; its own read follows.
+      const askedFrom = group?.askedFrom;
+      if (!group || !askedFrom || !lastRawId) continue;
+      const frames = decodeFrames(rawEntries);
+      for (const subscriber of group.subscribers) {
+        // Joined since, from further back: these entries do not follow its id. The next read starts
+        // from its id (it lowered readFrom and rang); skipping it here leaves no gap.
+        if (compareStreamIds(subscriber.afterId, askedFrom) < 0) continue;
+        const due = framesAfter(frames, subscriber.afterId);
+        if (compareStreamIds(lastRawId, subscriber.afterId) > 0) subscriber.afterId = lastRawId;
+        if (due.length > 0) deliveries.push([subscriber, due]);
       }
+      group.readFrom = lowestAfterId(group.subscribers);
     }
     return deliveries;
   };
@@ -174,26 +198,29 @@ export function createTurnLogHub(reader: BlockingReader, control: Redis, log: Lo
 
   return {
     get streamCount() {
-      return subscribers.size;
+      return groups.size;
     },
     subscribe: (key, afterId, deliver) => {
       const subscriber: Subscriber = { afterId: afterId ?? "0-0", deliver };
-      let group = subscribers.get(key);
-      const isNewKey = !group;
+      let group = groups.get(key);
       if (!group) {
-        group = new Set();
-        subscribers.set(key, group);
+        group = { subscribers: new Set([subscriber]), readFrom: subscriber.afterId, askedFrom: null };
+        groups.set(key, group);
+        unblockReader();
+      } else {
+        group.subscribers.add(subscriber);
+        // The read in flight only covers the ids it was started with.
+        if (compareStreamIds(subscriber.afterId, group.readFrom) < 0) {
+          group.readFrom = subscriber.afterId;
+          unblockReader();
+        }
       }
-      const lowered = !isNewKey && compareStreamIds(subscriber.afterId, lowestAfterId(group)) < 0;
-      group.add(subscriber);
-      // The blocked read only covers the keys and ids it was started with.
-      if (isNewKey || lowered) unblockReader();
+      const joined = group;
       return {
         close: () => {
-          const current = subscribers.get(key);
-          if (!current) return;
-          current.delete(subscriber);
-          if (current.size === 0) subscribers.delete(key);
+          if (!joined.subscribers.delete(subscriber)) return;
+          if (joined.subscribers.size > 0) joined.readFrom = lowestAfterId(joined.subscribers);
+          else if (groups.get(key) === joined) groups.delete(key);
         },
       };
     },
@@ -205,6 +232,11 @@ export function createTurnLogHub(reader: BlockingReader, control: Redis, log: Lo
       await control.del(doorbell).catch(() => {});
     },
   };
+}
+
+/** Lets the event loop turn once, so commands queued on Bun's client reach its socket. */
+function flushWrites(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /**
@@ -234,9 +266,9 @@ function lastEntryId(rawEntries: unknown): string | null {
   return Array.isArray(last) && typeof last[0] === "string" ? last[0] : null;
 }
 
-function lowestAfterId(group: Set<Subscriber>): string {
+function lowestAfterId(subscribers: Set<Subscriber>): string {
   let lowest: string | null = null;
-  for (const subscriber of group) {
+  for (const subscriber of subscribers) {
     if (lowest === null || compareStreamIds(subscriber.afterId, lowest) < 0) lowest = subscriber.afterId;
   }
   return lowest ?? "0-0";

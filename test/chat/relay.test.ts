@@ -113,6 +113,29 @@ describe("relay hub", () => {
     quietTurn.close();
   });
 
+  test("a second subscriber joining from further back while a read is in flight gets every entry once", async () => {
+    const hub = startHub();
+    const key = "turn:behind";
+    const early = await append(key, 3);
+    // Each round: the first subscriber holds everything so far; a second one joins from the log's
+    // start just as a new entry lands, so the read in flight (asked from the first one's id) can
+    // answer before the join reaches it. The second one must still get every entry, in order.
+    for (let round = 0; round < 20; round++) {
+      const ahead = collect(hub, key);
+      await ahead.until(early.length);
+      const next = writer.xadd(key, "*", "e", "token", "d", JSON.stringify({ text: `r${round} ` }));
+      const behind = collect(hub, key);
+      const id = (await next) as string;
+      await Promise.all([ahead.until(early.length + 1, 2_000), behind.until(early.length + 1, 2_000)]);
+      await Bun.sleep(20);
+      expect(behind.ids()).toEqual([...early, id]);
+      expect(ahead.ids().at(-1)).toBe(id);
+      early.push(id);
+      ahead.close();
+      behind.close();
+    }
+  });
+
   test("a Redis restart mid-turn: the log survives, the rest arrives, nothing twice", async () => {
     const hub = startHub();
     const client = collect(hub, "turn:r");
