@@ -44,16 +44,18 @@ export function createTurnLogWriter(streams: StreamAppender, key: string, turnId
   let first = true;
   let lastWriteAt = Number.NEGATIVE_INFINITY;
 
-  // Appends are chained so entries land in call order even though callers do not await each one.
+  // Appends are sent at once, not chained on each other's replies: the appender pipelines them on
+  // one connection, which Redis serves in order, so entries land in call order and the entries of
+  // one moment (the last text, `done`, `end`) reach Redis together and a relay reads them together.
+  // Replies arrive in order too, so `tail` (the last one sent) settling means all before it have.
   const enqueue = (event: TurnEventName, data: Record<string, unknown>): Promise<void> => {
     const payload = JSON.stringify({ turn_id: turnId, ...data });
-    const isFirst = first;
+    const appended = streams.xadd(key, TURN_LOG_MAXLEN, ["e", event, "d", payload]);
+    const next = first
+      ? Promise.all([appended, streams.expire(key, RUNNING_TURN_LOG_TTL_S)]).then(() => {})
+      : appended.then(() => {});
     first = false;
     lastWriteAt = performance.now();
-    const next = tail.then(async () => {
-      await streams.xadd(key, TURN_LOG_MAXLEN, ["e", event, "d", payload]);
-      if (isFirst) await streams.expire(key, RUNNING_TURN_LOG_TTL_S);
-    });
     tail = next.catch(() => {});
     return next;
   };
@@ -89,9 +91,8 @@ export function createTurnLogWriter(streams: StreamAppender, key: string, turnId
       return Promise.all([flushed, appended]).then(() => {});
     },
     finish: async (events) => {
-      await flushText();
-      for (const event of events) await enqueue(event.event, event.data);
-      await streams.expire(key, FINISHED_TURN_LOG_TTL_S);
+      const appended = [flushText(), ...events.map((event) => enqueue(event.event, event.data))];
+      await Promise.all([...appended, streams.expire(key, FINISHED_TURN_LOG_TTL_S)]);
     },
   };
 }
