@@ -8,6 +8,10 @@ export interface LoadShape {
   /** Turn i starts (i / n) of this after the first: one token interval by default, so all turns start,
    * stream and end together (the burst); longer spreads starts and ends over time. */
   spreadMs: number;
+  /** Null: every client attaches before the first token. Otherwise each attaches this long before its
+   * turn's first token (continuous arrivals; with a spread longer than a turn, a steady N × turn /
+   * spread streams open in the middle of the round). */
+  attachLeadMs: number | null;
 }
 
 export type ToProducer =

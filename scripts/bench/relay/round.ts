@@ -83,8 +83,12 @@ export interface RoundResult {
   n: number;
   /** Every frame: arrival − write time (ms). */
   latency: Distribution;
-  /** Latency of the frames written while every turn of the round was streaming (none starting or ending). */
+  /** Latency of the frames written in the plateau (see `plateau`): the round at its full concurrency. */
   allStreaming: Distribution;
+  /** The first token of each turn that started in the plateau: arrival − hand-over. */
+  firstTokenAtFull: Distribution;
+  /** Streams open in the plateau (median of the samples). */
+  openAtFull: number;
   /** The first token frame of each turn: arrival − write time. */
   firstToken: Distribution;
   /** The first token of each turn: write time − when the producer handed it over (coalescing hold). */
@@ -132,19 +136,21 @@ interface ClientState {
 
 const DEBUG = Boolean(process.env.BENCH_DEBUG);
 /**
- * The latencies of frames written after the last turn started and before the first one wrote its
- * last token: the steady state of N concurrent streams, without the bursts of N starts and N ends.
- * Empty when the starts are spread over the whole length of a turn.
+ * The window in which the round runs at its full concurrency: with starts spread over less than a
+ * turn, from the last start to the first turn's last token (all N stream, no turn starts or ends);
+ * with starts spread over more (continuous arrivals), from the first turn's end to the last start
+ * (N × turn / spread streams, as many starting as ending). Empty when the two coincide.
  */
-function allStreaming(
-  latencies: number[],
-  writtenAt: number[],
-  startAtMs: number,
-  shape: LoadShape,
-): number[] {
-  const from = startAtMs + shape.spreadMs;
-  const to = startAtMs + (shape.tokens - 1) * shape.intervalMs;
-  return latencies.filter((_, i) => (writtenAt[i] ?? 0) >= from && (writtenAt[i] ?? 0) < to);
+export function plateau(startAtMs: number, shape: LoadShape): { from: number; to: number } {
+  const lastToken = (shape.tokens - 1) * shape.intervalMs;
+  return {
+    from: startAtMs + Math.min(shape.spreadMs, lastToken),
+    to: startAtMs + Math.max(shape.spreadMs, lastToken),
+  };
+}
+
+function within(values: number[], at: number[], window: { from: number; to: number }): number[] {
+  return values.filter((_, i) => (at[i] ?? 0) >= window.from && (at[i] ?? 0) < window.to);
 }
 
 function phase(spec: RoundSpec, what: string, since: number): number {
@@ -180,8 +186,8 @@ export async function runRound(spec: RoundSpec): Promise<RoundResult> {
   const redisClientsBaseline = await connectedClients(redis);
   const serverRedisConnsBefore = await counter.count(spec.serverPid, spec.redisPort);
 
-  // Attach every client before any token is written, CONNECT_IN_FLIGHT at a time.
   let attached = 0;
+  let open = 0;
   let closedCount = 0;
   let resolveAllClosed: () => void = () => {};
   const allClosed = new Promise<void>((resolve) => {
@@ -191,66 +197,77 @@ export async function runRound(spec: RoundSpec): Promise<RoundResult> {
     closedCount++;
     if (closedCount === n) resolveAllClosed();
   };
-  await new Promise<void>((resolve, reject) => {
-    let nextIndex = 0;
-    const timer = setTimeout(
-      () => reject(new Error(`${spec.system} N=${n}: only ${attached} of ${n} clients attached`)),
-      ATTACH_TIMEOUT_MS,
-    );
-    const launch = () => {
-      const index = nextIndex++;
-      const target = spec.targets[index];
-      const client = clients[index];
-      if (!target || !client) return;
-      let counted = false;
-      const settleOne = () => {
-        if (counted) return;
-        counted = true;
-        attached++;
-        if (attached === n) {
-          clearTimeout(timer);
-          resolve();
-        } else if (nextIndex < n) launch();
-      };
-      client.requestedAt = wallNow();
-      client.connection = openSse(
-        { host: "127.0.0.1", port: target.port, path: target.path, headers: target.headers },
-        {
-          onHeaders: (status, atMs) => {
-            client.status = status;
-            client.attachedAt = atMs;
-            if (status !== 200) client.error = `HTTP ${status}`;
-            settleOne();
-          },
-          onFrames: (frames, atMs) => {
-            for (const frame of frames) {
-              if (!frame.id) continue;
-              client.ids.push(frame.id);
-              const written = streamIdMs(frame.id);
-              latencies.push(atMs - written);
-              writtenAt.push(written);
-              if (frame.event === "token" && client.firstTokenId === null) {
-                client.firstTokenId = frame.id;
-                client.firstTokenArrival = atMs;
-              }
-              if (frame.event === "end") {
-                client.ended = true;
-                client.connection?.close();
-              }
-            }
-          },
-          onClose: (error) => {
-            client.closed = true;
-            if (error && !client.ended) client.error ??= error.message;
-            if (!client.ended) client.error ??= "closed before end";
-            settleOne();
-            onClosed();
-          },
-        },
-      );
+  /** Opens client `index`'s stream; `settled` runs once, at its headers or its close if that comes first. */
+  const connect = (index: number, settled: () => void) => {
+    const target = spec.targets[index];
+    const client = clients[index];
+    if (!target || !client) return;
+    let counted = false;
+    const settleOne = () => {
+      if (counted) return;
+      counted = true;
+      attached++;
+      settled();
     };
-    for (let i = 0; i < Math.min(CONNECT_IN_FLIGHT, n); i++) launch();
-  });
+    client.requestedAt = wallNow();
+    client.connection = openSse(
+      { host: "127.0.0.1", port: target.port, path: target.path, headers: target.headers },
+      {
+        onHeaders: (status, atMs) => {
+          client.status = status;
+          client.attachedAt = atMs;
+          if (status !== 200) client.error = `HTTP ${status}`;
+          else open++;
+          settleOne();
+        },
+        onFrames: (frames, atMs) => {
+          for (const frame of frames) {
+            if (!frame.id) continue;
+            client.ids.push(frame.id);
+            const written = streamIdMs(frame.id);
+            latencies.push(atMs - written);
+            writtenAt.push(written);
+            if (frame.event === "token" && client.firstTokenId === null) {
+              client.firstTokenId = frame.id;
+              client.firstTokenArrival = atMs;
+            }
+            if (frame.event === "end") {
+              client.ended = true;
+              client.connection?.close();
+            }
+          }
+        },
+        onClose: (error) => {
+          client.closed = true;
+          if (client.status === 200) open--;
+          if (error && !client.ended) client.error ??= error.message;
+          if (!client.ended) client.error ??= "closed before end";
+          settleOne();
+          onClosed();
+        },
+      },
+    );
+  };
+
+  const lead = spec.shape.attachLeadMs;
+  if (lead === null) {
+    // Every client attaches before any token is written, CONNECT_IN_FLIGHT at a time.
+    await new Promise<void>((resolve, reject) => {
+      let nextIndex = 0;
+      const timer = setTimeout(
+        () => reject(new Error(`${spec.system} N=${n}: only ${attached} of ${n} clients attached`)),
+        ATTACH_TIMEOUT_MS,
+      );
+      const launch = () =>
+        connect(nextIndex++, () => {
+          if (attached === n) {
+            clearTimeout(timer);
+            resolve();
+          } else if (nextIndex < n) launch();
+        });
+      for (let i = 0; i < Math.min(CONNECT_IN_FLIGHT, n); i++) launch();
+    });
+  }
   mark = phase(spec, "clients attached", mark);
   await Bun.sleep(SETTLE_MS);
 
@@ -259,7 +276,11 @@ export async function runRound(spec: RoundSpec): Promise<RoundResult> {
   let redisClientsPeak = redisClientsBaseline;
   let serverConnsPeak = serverRedisConnsBefore;
   let samples = 0;
+  const openSamples: number[] = [];
+  const openSampledAt: number[] = [];
   const sampler = setInterval(() => {
+    openSamples.push(open);
+    openSampledAt.push(wallNow());
     rssPeak = Math.max(rssPeak, readRssMb(spec.serverPid));
     if (++samples % CONN_SAMPLE_EVERY === 0) {
       void counter.count(spec.serverPid, spec.redisPort).then((count) => {
@@ -283,8 +304,21 @@ export async function runRound(spec: RoundSpec): Promise<RoundResult> {
   await spec.probe?.reset();
   const commandsBefore = await commandStats(redis);
   const before = snapshot(spec);
-  const startAtMs = wallNow() + START_DELAY_MS;
+  const startAtMs = wallNow() + START_DELAY_MS + (lead ?? 0);
   producer.send({ kind: "go", startAtMs });
+  // Continuous arrivals: each client opens its stream `lead` ms before its turn's first token, as a
+  // client whose POST has just been claimed would, instead of all of them waiting from the start.
+  let attachTimer: ReturnType<typeof setInterval> | undefined;
+  if (lead !== null) {
+    let nextIndex = 0;
+    attachTimer = setInterval(() => {
+      const now = wallNow();
+      while (nextIndex < n && startAtMs + (nextIndex / n) * spec.shape.spreadMs - lead <= now) {
+        connect(nextIndex++, () => {});
+      }
+      if (nextIndex === n) clearInterval(attachTimer);
+    }, 1);
+  }
   const expectedMs = spec.shape.tokens * spec.shape.intervalMs;
   const finished = producer.next("finished", expectedMs + 120_000);
   let deadlineTimer: ReturnType<typeof setTimeout> | undefined;
@@ -293,6 +327,7 @@ export async function runRound(spec: RoundSpec): Promise<RoundResult> {
   });
   const outcome = await Promise.race([allClosed.then(() => "closed" as const), deadline]);
   clearTimeout(deadlineTimer);
+  clearInterval(attachTimer);
   const after = snapshot(spec);
   clearInterval(sampler);
   clearInterval(lagProbe);
@@ -309,6 +344,8 @@ export async function runRound(spec: RoundSpec): Promise<RoundResult> {
   const firstToken: number[] = [];
   const hold: number[] = [];
   const endToEnd: number[] = [];
+  /** When each first token in `endToEnd` was handed over, same order. */
+  const firstHandedAt: number[] = [];
   clients.forEach((client, i) => {
     const handedOver = report.firstTokenAtMs[i] ?? Number.NaN;
     if (client.firstTokenId === null) return;
@@ -318,16 +355,20 @@ export async function runRound(spec: RoundSpec): Promise<RoundResult> {
       // The id's ms is truncated: a write in the same ms as the hand-over reads as up to 1 ms early.
       hold.push(Math.max(0, writtenAt - Math.floor(handedOver)));
       endToEnd.push(client.firstTokenArrival - handedOver);
+      firstHandedAt.push(handedOver);
     }
   });
   const failed = clients.filter((client) => !client.ended || client.status !== 200 || client.error !== null);
   const clientErrors = [...new Set(failed.map((client) => client.error ?? "no end"))].slice(0, 5);
+  const full = plateau(startAtMs, spec.shape);
 
   return {
     system: spec.system,
     n,
     latency: distribution(latencies),
-    allStreaming: distribution(allStreaming(latencies, writtenAt, startAtMs, spec.shape)),
+    allStreaming: distribution(within(latencies, writtenAt, full)),
+    firstTokenAtFull: distribution(within(endToEnd, firstHandedAt, full)),
+    openAtFull: distribution(within(openSamples, openSampledAt, full)).p50,
     firstToken: distribution(firstToken),
     firstTokenHold: distribution(hold),
     firstTokenEndToEnd: distribution(endToEnd),
