@@ -141,15 +141,21 @@ const DEBUG = Boolean(process.env.BENCH_DEBUG);
  * with starts spread over more (continuous arrivals), from the first turn's end to the last start
  * (N × turn / spread streams, as many starting as ending). Empty when the two coincide.
  */
-export function plateau(startAtMs: number, shape: LoadShape): { from: number; to: number } {
+export function plateau(startAtMs: number, shape: LoadShape): TimeWindow & { arrivals: boolean } {
   const lastToken = (shape.tokens - 1) * shape.intervalMs;
   return {
     from: startAtMs + Math.min(shape.spreadMs, lastToken),
     to: startAtMs + Math.max(shape.spreadMs, lastToken),
+    arrivals: shape.spreadMs > lastToken,
   };
 }
 
-function within(values: number[], at: number[], window: { from: number; to: number }): number[] {
+interface TimeWindow {
+  from: number;
+  to: number;
+}
+
+function within(values: number[], at: number[], window: TimeWindow): number[] {
   return values.filter((_, i) => (at[i] ?? 0) >= window.from && (at[i] ?? 0) < window.to);
 }
 
@@ -367,7 +373,8 @@ export async function runRound(spec: RoundSpec): Promise<RoundResult> {
     n,
     latency: distribution(latencies),
     allStreaming: distribution(within(latencies, writtenAt, full)),
-    firstTokenAtFull: distribution(within(endToEnd, firstHandedAt, full)),
+    // Only continuous arrivals start turns in the plateau; a shorter spread has them all before it.
+    firstTokenAtFull: distribution(full.arrivals ? within(endToEnd, firstHandedAt, full) : []),
     openAtFull: distribution(within(openSamples, openSampledAt, full)).p50,
     firstToken: distribution(firstToken),
     firstTokenHold: distribution(hold),
