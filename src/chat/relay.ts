@@ -19,9 +19,14 @@ import type { Logger } from "../observability/logger";
 import { compareStreamIds, type SseFrame } from "./sse";
 import { decodeFrames } from "./turn-log";
 
-const XREAD_BLOCK_MS = 5_000;
-/** A read that has not answered this long after its block ended is on a dead connection. */
-const XREAD_STALL_MS = XREAD_BLOCK_MS + 5_000;
+/** How long one read blocks, and how long after that a read with no answer counts as on a dead
+ * connection (a peer that vanished without closing it: a failover, a NAT or load balancer timeout). */
+export interface ReadTiming {
+  blockMs: number;
+  stallGraceMs: number;
+}
+
+const READ_TIMING: ReadTiming = { blockMs: 5_000, stallGraceMs: 5_000 };
 const XREAD_COUNT_PER_STREAM = 500;
 const RETRY_BACKOFF_MAX_MS = 2_000;
 /** Rings are rare (at most one per read); a few entries are all a doorbell ever needs. */
@@ -54,7 +59,13 @@ export interface TurnLogHub {
   stop(): Promise<void>;
 }
 
-export function createTurnLogHub(reader: BlockingReader, control: Redis, log: Logger): TurnLogHub {
+export function createTurnLogHub(
+  reader: BlockingReader,
+  control: Redis,
+  log: Logger,
+  timing: ReadTiming = READ_TIMING,
+): TurnLogHub {
+  const stallMs = timing.blockMs + timing.stallGraceMs;
   const groups = new Map<string, Group>();
   const doorbell = `hilo:relay:doorbell:${randomUUID()}`;
   let doorbellId = "0-0";
@@ -92,13 +103,13 @@ export function createTurnLogHub(reader: BlockingReader, control: Redis, log: Lo
       ids.push(group.readFrom);
       group.askedFrom = group.readFrom;
     }
-    const args = ["COUNT", String(XREAD_COUNT_PER_STREAM), "BLOCK", String(XREAD_BLOCK_MS), "STREAMS"];
+    const args = ["COUNT", String(XREAD_COUNT_PER_STREAM), "BLOCK", String(timing.blockMs), "STREAMS"];
     let stall: ReturnType<typeof setTimeout> | undefined;
     const stalled = new Promise<never>((_, reject) => {
       stall = setTimeout(() => {
         reader.reset();
-        reject(new Error(`XREAD did not answer within ${XREAD_STALL_MS} ms; reconnecting`));
-      }, XREAD_STALL_MS);
+        reject(new Error(`XREAD did not answer within ${stallMs} ms; reconnecting`));
+      }, stallMs);
     });
     try {
       return await Promise.race([reader.send("XREAD", args.concat(keys, ids)), stalled]);

@@ -7,6 +7,7 @@ import { createTurnLogHub, type TurnLogHub } from "../../src/chat/relay";
 import type { SseFrame } from "../../src/chat/sse";
 import { createRedis } from "../../src/infra/redis";
 import { createLogger } from "../../src/observability/logger";
+import { startBlackholeProxy } from "../support/blackhole-proxy";
 import { type PrivateRedis, startPrivateRedis } from "../support/private-redis";
 
 let redis: PrivateRedis;
@@ -160,6 +161,26 @@ describe("relay hub", () => {
     const after = await append("turn:lost", 2, 2);
     await client.until(4);
     expect(client.ids()).toEqual([...before, ...after]);
+  });
+
+  test("a read whose connection went silent is given up after its block and grace, and the turn goes on", async () => {
+    // The hub reads through a proxy that can silence its connection without closing it; the 5 s
+    // block and 5 s grace of production are shortened so the test waits ~0.6 s, not 10 s.
+    const proxy = startBlackholeProxy(redis.port);
+    try {
+      const reader = createRedis(`redis://127.0.0.1:${proxy.port}`, 2_000).blockingReader();
+      hub = createTurnLogHub(reader, control, createLogger("error"), { blockMs: 300, stallGraceMs: 300 });
+      const client = collect(hub, "turn:silent");
+      const before = await append("turn:silent", 1);
+      await client.until(1);
+      await Bun.sleep(50); // the next read is now blocked on the proxied connection
+      proxy.blackhole();
+      const after = await append("turn:silent", 2, 1);
+      await client.until(3, 3_000);
+      expect(client.ids()).toEqual([...before, ...after]);
+    } finally {
+      proxy.close();
+    }
   });
 
   test("stop ends a blocked read at once", async () => {

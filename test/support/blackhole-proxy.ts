@@ -1,0 +1,81 @@
+// A TCP proxy in front of a server that can turn the connections it holds into black holes: the
+// sockets stay open on both sides, but nothing more passes either way. That is what a client sees when
+// its peer vanishes without closing the connection (a failover, a NAT or load balancer that dropped
+// the flow): no error, no close, just silence. Connections opened afterwards pass normally.
+// Writes are not queued on a short write: the tests send a few hundred bytes at a time, far below a
+// loopback socket's buffer.
+import type { Socket, TCPSocketListener } from "bun";
+
+export interface BlackholeProxy {
+  readonly port: number;
+  /** Every connection open now stops passing data, for good; later ones are not affected. */
+  blackhole(): void;
+  close(): void;
+}
+
+interface Pipe {
+  client: Socket<Pipe>;
+  upstream: Socket<undefined> | null;
+  /** Bytes from the client that arrived before the upstream connection was open. */
+  early: Uint8Array[];
+  dead: boolean;
+}
+
+export function startBlackholeProxy(targetPort: number): BlackholeProxy {
+  const pipes = new Set<Pipe>();
+  const listener: TCPSocketListener<Pipe> = Bun.listen<Pipe>({
+    hostname: "127.0.0.1",
+    port: 0,
+    socket: {
+      open(client) {
+        const pipe: Pipe = { client, upstream: null, early: [], dead: false };
+        client.data = pipe;
+        pipes.add(pipe);
+        Bun.connect({
+          hostname: "127.0.0.1",
+          port: targetPort,
+          socket: {
+            open(upstream) {
+              pipe.upstream = upstream;
+              for (const bytes of pipe.early) upstream.write(bytes);
+              pipe.early = [];
+            },
+            data(_upstream, bytes) {
+              if (!pipe.dead) pipe.client.write(bytes);
+            },
+            close() {
+              if (!pipe.dead) pipe.client.end();
+            },
+            error() {
+              if (!pipe.dead) pipe.client.end();
+            },
+          },
+        }).catch(() => client.end());
+      },
+      data(client, bytes) {
+        const pipe = client.data;
+        if (pipe.dead) return;
+        if (pipe.upstream) pipe.upstream.write(bytes);
+        else pipe.early.push(new Uint8Array(bytes));
+      },
+      close(client) {
+        const pipe = client.data;
+        pipes.delete(pipe);
+        if (!pipe.dead) pipe.upstream?.end();
+      },
+    },
+  });
+  return {
+    port: listener.port,
+    blackhole: () => {
+      for (const pipe of pipes) pipe.dead = true;
+    },
+    close: () => {
+      for (const pipe of pipes) {
+        pipe.client.end();
+        pipe.upstream?.end();
+      }
+      listener.stop(true);
+    },
+  };
+}
