@@ -7,7 +7,7 @@ RUN bun install --frozen-lockfile
 COPY tsconfig.json ./
 COPY src ./src
 COPY drizzle ./drizzle
-RUN bun build src/main.ts --compile --minify --sourcemap --outfile dist/hilo
+RUN bun run build
 
 FROM debian:bookworm-slim
 RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates tzdata \

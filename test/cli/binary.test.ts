@@ -13,9 +13,11 @@ const database = `hilo_bin_${process.pid}_${Date.now()}`;
 let admin: mysql.Connection;
 
 beforeAll(async () => {
-  const build = Bun.spawnSync(["bun", "build", "src/main.ts", "--compile", "--outfile", binary], {
-    cwd: ROOT,
-  });
+  // Built exactly as `bun run build` builds the release binary (bytecode included), only elsewhere.
+  const pkg = (await Bun.file(join(ROOT, "package.json")).json()) as { scripts: { build: string } };
+  const args = pkg.scripts.build.split(/\s+/).map((arg) => (arg === "dist/hilo" ? binary : arg));
+  if (!args.includes(binary)) throw new Error("the build script no longer writes dist/hilo");
+  const build = Bun.spawnSync(args, { cwd: ROOT });
   if (build.exitCode !== 0) throw new Error(`build failed: ${build.stderr.toString()}`);
   admin = await adminConnection();
   await admin.query(`CREATE DATABASE \`${database}\``);
