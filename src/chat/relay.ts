@@ -45,6 +45,9 @@ interface Subscriber {
 
 /** The subscribers of one stream, and the id its next read starts after (their lowest). */
 interface Group {
+  key: string;
+  /** Its place in the list every read is built from. */
+  index: number;
   subscribers: Set<Subscriber>;
   readFrom: string;
   /** The id the read in flight asked from; null until a read names this group. */
@@ -67,6 +70,8 @@ export function createTurnLogHub(
 ): TurnLogHub {
   const stallMs = timing.blockMs + timing.stallGraceMs;
   const groups = new Map<string, Group>();
+  /** The same groups as a plain array: a read names all of them, and a loop over an array is cheapest. */
+  const list: Group[] = [];
   const doorbell = `hilo:relay:doorbell:${randomUUID()}`;
   let doorbellId = "0-0";
   let reading = false;
@@ -98,8 +103,8 @@ export function createTurnLogHub(
   const readOnce = async (): Promise<unknown> => {
     const keys: string[] = [doorbell];
     const ids: string[] = [doorbellId];
-    for (const [key, group] of groups) {
-      keys.push(key);
+    for (const group of list) {
+      keys.push(group.key);
       ids.push(group.readFrom);
       group.askedFrom = group.readFrom;
     }
@@ -182,6 +187,12 @@ export function createTurnLogHub(
       if (!group || !askedFrom || !lastRawId) continue;
       const frames = decodeFrames(rawEntries);
       for (const subscriber of group.subscribers) {
+        // The common case: the read asked from exactly this subscriber's id, so every entry is new.
+        if (subscriber.afterId === askedFrom) {
+          if (frames.length > 0) deliveries.push([subscriber, frames]);
+          subscriber.afterId = lastRawId;
+          continue;
+        }
         // Joined since, from further back: these entries do not follow its id. The next read starts
         // from its id (it lowered readFrom and rang); skipping it here leaves no gap.
         if (compareStreamIds(subscriber.afterId, askedFrom) < 0) continue;
@@ -192,6 +203,16 @@ export function createTurnLogHub(
       group.readFrom = lowestAfterId(group.subscribers);
     }
     return deliveries;
+  };
+
+  const removeGroup = (group: Group) => {
+    if (groups.get(group.key) !== group) return;
+    groups.delete(group.key);
+    const last = list.pop() as Group;
+    if (last !== group) {
+      list[group.index] = last;
+      last.index = group.index;
+    }
   };
 
   const deliver = (deliveries: [Subscriber, SseFrame[]][]) => {
@@ -215,8 +236,15 @@ export function createTurnLogHub(
       const subscriber: Subscriber = { afterId: afterId ?? "0-0", deliver };
       let group = groups.get(key);
       if (!group) {
-        group = { subscribers: new Set([subscriber]), readFrom: subscriber.afterId, askedFrom: null };
+        group = {
+          key,
+          index: list.length,
+          subscribers: new Set([subscriber]),
+          readFrom: subscriber.afterId,
+          askedFrom: null,
+        };
         groups.set(key, group);
+        list.push(group);
         unblockReader();
       } else {
         group.subscribers.add(subscriber);
@@ -231,7 +259,7 @@ export function createTurnLogHub(
         close: () => {
           if (!joined.subscribers.delete(subscriber)) return;
           if (joined.subscribers.size > 0) joined.readFrom = lowestAfterId(joined.subscribers);
-          else if (groups.get(key) === joined) groups.delete(key);
+          else removeGroup(joined);
         },
       };
     },

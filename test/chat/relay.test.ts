@@ -100,6 +100,22 @@ describe("relay hub", () => {
     expect(clients).toHaveLength(3);
   });
 
+  test("closing some streams leaves the others read, each getting exactly its own entries", async () => {
+    const hub = startHub();
+    const keys = ["turn:c0", "turn:c1", "turn:c2", "turn:c3", "turn:c4"];
+    const clients = keys.map((key) => collect(hub, key));
+    const first = await Promise.all(keys.map((key) => append(key, 1)));
+    await Promise.all(clients.map((client) => client.until(1)));
+    clients[1]?.close();
+    clients[3]?.close();
+    expect(hub.streamCount).toBe(3);
+    const second = await Promise.all(keys.map((key) => append(key, 1, 1)));
+    await Promise.all([0, 2, 4].map((i) => clients[i]?.until(2)));
+    await Bun.sleep(100);
+    for (const i of [0, 2, 4]) expect(clients[i]?.ids()).toEqual([...(first[i] ?? []), ...(second[i] ?? [])]);
+    for (const i of [1, 3]) expect(clients[i]?.ids()).toEqual(first[i]);
+  });
+
   test("a stream subscribed while the reader is blocked on others is read at once, not after the block", async () => {
     const hub = startHub();
     const quietTurn = collect(hub, "turn:quiet");
