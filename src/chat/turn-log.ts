@@ -51,8 +51,10 @@ export function createTurnLogWriter(streams: StreamAppender, key: string, turnId
   const enqueue = (event: TurnEventName, data: Record<string, unknown>): Promise<void> => {
     const payload = JSON.stringify({ turn_id: turnId, ...data });
     const appended = streams.xadd(key, TURN_LOG_MAXLEN, ["e", event, "d", payload]);
+    // The safety TTL follows the first entry's reply rather than riding along with it: when many
+    // turns start at once, it would otherwise sit in Redis's queue ahead of other turns' first tokens.
     const next = first
-      ? Promise.all([appended, streams.expire(key, RUNNING_TURN_LOG_TTL_S)]).then(() => {})
+      ? appended.then(() => streams.expire(key, RUNNING_TURN_LOG_TTL_S))
       : appended.then(() => {});
     first = false;
     lastWriteAt = performance.now();
