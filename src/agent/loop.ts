@@ -134,7 +134,11 @@ async function streamRound(
 ): Promise<{ text: string; toolCalls: AssembledToolCall[] }> {
   const stream = input.llm.streamChat(
     { model: input.model, messages, ...(tools.length > 0 ? { tools } : {}) },
-    { signal: input.signal, deadlineMs: input.deadlineMs },
+    {
+      signal: input.signal,
+      deadlineMs: input.deadlineMs,
+      trace: { name: "agent_round", metadata: { round: String(round) } },
+    },
   );
   let text = "";
   const calls = new Map<number, AssembledToolCall>();

@@ -36,7 +36,11 @@ export interface Chat {
 
 export function createChat(deps: Deps, log: Logger): Chat {
   const { config } = deps;
-  const llm = createLlm(deps.model.openai, { log, maxConcurrent: config.HILO_MAX_CONCURRENT_MODEL_CALLS });
+  const llm = createLlm(deps.model.openai, {
+    log,
+    maxConcurrent: config.HILO_MAX_CONCURRENT_MODEL_CALLS,
+    tracing: deps.tracing,
+  });
   const tools = createToolRegistry(ALL_TOOLS);
   const memoryCache = createMemoryPoolCache();
 

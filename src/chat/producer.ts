@@ -35,9 +35,10 @@ class SupersededError extends Error {
 
 /** Starts the producer without awaiting it; the returned promise settles when the turn has ended. */
 export function startTurn(services: ChatServices, request: TurnRequest): Promise<void> {
-  const running = produceTurn(services, request).catch((error) =>
-    services.log.error("turn producer crashed", { error, turn_id: request.claim.id }),
-  );
+  const scope = { userId: request.userId, sessionId: request.claim.sessionId, turnId: request.claim.id };
+  const running = services.deps.tracing
+    .inScope(scope, () => produceTurn(services, request))
+    .catch((error) => services.log.error("turn producer crashed", { error, turn_id: request.claim.id }));
   services.producers.add(running);
   running.finally(() => services.producers.delete(running));
   return running;

@@ -122,7 +122,7 @@ async function runTool(argv: string[]): Promise<void> {
       sessionId: "cli",
       turnId: `cli-${randomUUID()}`,
       deps,
-      llm: createLlm(deps.model.openai, { log }),
+      llm: createLlm(deps.model.openai, { log, tracing: deps.tracing }),
       memoryCache: createMemoryPoolCache(),
       log,
       signal: new AbortController().signal,

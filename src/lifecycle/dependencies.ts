@@ -9,6 +9,7 @@ import { createModelClient, type ModelClient } from "../infra/model";
 import { createMongo, type MongoDeps } from "../infra/mongo";
 import { createRedis, type RedisClient } from "../infra/redis";
 import { createUsersDb, type UsersDbClient } from "../infra/users-db";
+import { TRACING_OFF, type Tracing } from "../observability/tracing";
 
 export interface Deps {
   readonly config: Config;
@@ -18,6 +19,8 @@ export interface Deps {
   readonly faqDb: FaqDbClient;
   readonly redis: RedisClient;
   readonly model: ModelClient;
+  /** Langfuse tracing of model calls, or TRACING_OFF; not a dependency: it never blocks start-up. */
+  readonly tracing: Tracing;
   /** In start-up order; closed in reverse. */
   readonly all: readonly Dependency[];
 }
@@ -35,7 +38,7 @@ export class StartupError extends Error {
   }
 }
 
-export function createDeps(config: Config): Deps {
+export function createDeps(config: Config, tracing: Tracing = TRACING_OFF): Deps {
   const timeoutMs = config.HILO_STARTUP_CHECK_TIMEOUT_MS;
   const appDb = createAppDb(config.APP_DB_URL, timeoutMs);
   const usersDb = createUsersDb(config.HILO_USERS_DB_URL, timeoutMs);
@@ -51,6 +54,7 @@ export function createDeps(config: Config): Deps {
     faqDb,
     redis,
     model,
+    tracing,
     all: [appDb, usersDb, mongo, faqDb, redis, model],
   };
 }
@@ -94,6 +98,8 @@ export async function closeDeps(deps: Deps): Promise<void> {
     // Teardown must reach every client even if one of them fails to close.
     await withTimeout(dependency.name, 5_000, dependency.close()).catch(() => {});
   }
+  // Last, so the spans of everything that ran until now are sent.
+  await Promise.race([deps.tracing.shutdown(), Bun.sleep(5_000)]).catch(() => {});
 }
 
 /** One boolean per dependency, checked concurrently with a short timeout: the /health payload. */

@@ -2,6 +2,7 @@
 // wait for SIGTERM/SIGINT → stop within a bound → close clients in reverse → exit 0.
 import { type Config, ConfigError, loadConfig } from "../config";
 import { createLogger, type Logger } from "../observability/logger";
+import { startTracing, TRACING_OFF, type Tracing } from "../observability/tracing";
 import { checkDepsInOrder, closeDeps, createDeps, type Deps, StartupError } from "./dependencies";
 
 export interface RunningService {
@@ -28,11 +29,23 @@ export function loadConfigOrExit(): Config {
   }
 }
 
+/** Tracing never blocks start-up: a set-up that fails leaves it off, with a warning. */
+async function startTracingOrOff(config: Config, log: Logger): Promise<Tracing> {
+  try {
+    const tracing = await startTracing(config);
+    if (tracing.enabled) log.info("tracing to Langfuse", { base_url: config.LANGFUSE_BASE_URL });
+    return tracing;
+  } catch (error) {
+    log.warn("tracing could not start; running without it", { error });
+    return TRACING_OFF;
+  }
+}
+
 export async function runService(mode: string, start: StartService): Promise<void> {
   const startedAt = performance.now();
   const config = loadConfigOrExit();
   const log = createLogger(config.HILO_LOG_LEVEL, { mode, pid: process.pid });
-  const deps = createDeps(config);
+  const deps = createDeps(config, await startTracingOrOff(config, log));
   try {
     await checkDepsInOrder(deps, (line) => log.info(line));
   } catch (error) {

@@ -10,6 +10,7 @@ import type {
 } from "openai/resources/chat/completions";
 import { z } from "zod";
 import type { Logger } from "../observability/logger";
+import type { ModelTracing, TraceAttributes } from "../observability/tracing";
 import {
   ModelOutputError,
   ModelStreamInterruptedError,
@@ -29,6 +30,8 @@ export interface LlmCallOptions {
   signal: AbortSignal;
   /** Epoch ms after which the answer is useless: a retry whose wait would end later is not started. */
   deadlineMs?: number;
+  /** How the call shows in tracing (when on); by default it is named after its kind or schema. */
+  trace?: TraceAttributes;
 }
 
 export type ChatStreamParams = Omit<ChatCompletionCreateParamsStreaming, "stream">;
@@ -71,6 +74,8 @@ export interface LlmOptions {
   retry?: Partial<RetryPolicy>;
   streamIdleTimeoutMs?: number;
   requestTimeoutMs?: number;
+  /** Optional Langfuse tracing of every call. */
+  tracing?: ModelTracing;
 }
 
 interface OpenedStream {
@@ -87,6 +92,9 @@ export function createLlm(openai: OpenAI, opts: LlmOptions): Llm {
   const idleTimeoutMs = opts.streamIdleTimeoutMs ?? DEFAULT_STREAM_IDLE_TIMEOUT_MS;
   const requestTimeoutMs = opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const log = opts.log;
+  const tracing = opts.tracing;
+  const clientFor = (trace: TraceAttributes | undefined, name: string): OpenAI =>
+    tracing ? tracing.observe(openai, trace ?? { name }) : openai;
 
   const onRetry =
     (kind: "stream" | "json", model: string) =>
@@ -102,13 +110,17 @@ export function createLlm(openai: OpenAI, opts: LlmOptions): Llm {
 
   // One attempt = acquire a slot, send the request, and receive the first chunk. Anything that fails in
   // there has shown nothing to the caller yet, so it may be retried.
-  async function openStream(params: ChatStreamParams, signal: AbortSignal): Promise<OpenedStream> {
+  async function openStream(
+    params: ChatStreamParams,
+    signal: AbortSignal,
+    trace: TraceAttributes | undefined,
+  ): Promise<OpenedStream> {
     const release = await limiter.acquire(signal);
     const idle = createIdleTimer(idleTimeoutMs);
     const attemptSignal = AbortSignal.any([signal, idle.signal]);
     let iterator: AsyncIterator<ChatCompletionChunk> | undefined;
     try {
-      const stream = await openai.chat.completions.create(
+      const stream = await clientFor(trace, "chat").chat.completions.create(
         { ...params, stream: true },
         { signal: attemptSignal, maxRetries: 0 },
       );
@@ -133,7 +145,7 @@ export function createLlm(openai: OpenAI, opts: LlmOptions): Llm {
     callOpts: LlmCallOptions,
   ): AsyncGenerator<ChatCompletionChunk> {
     const { signal } = callOpts;
-    const opened = await retrying(() => openStream(params, signal), {
+    const opened = await retrying(() => openStream(params, signal, callOpts.trace), {
       policy,
       signal,
       deadlineMs: callOpts.deadlineMs,
@@ -179,7 +191,7 @@ export function createLlm(openai: OpenAI, opts: LlmOptions): Llm {
       async (): Promise<ChatCompletion> => {
         const release = await limiter.acquire(signal);
         try {
-          return await openai.chat.completions.create(
+          return await clientFor(callOpts.trace, params.schemaName).chat.completions.create(
             {
               ...rest,
               stream: false,
@@ -206,7 +218,7 @@ export function createLlm(openai: OpenAI, opts: LlmOptions): Llm {
       async () => {
         const release = await limiter.acquire(signal);
         try {
-          return await openai.embeddings.create(
+          return await clientFor(callOpts.trace, "embedding").embeddings.create(
             {
               model: params.model,
               input: [...params.input],

@@ -110,7 +110,7 @@ export async function rewriteAnswer(input: RewriteInput): Promise<string> {
         },
       ],
     },
-    { signal: input.signal },
+    { signal: input.signal, trace: { name: "answer_rewrite" } },
   );
   for await (const chunk of stream) {
     const delta = chunk.choices[0]?.delta?.content;
