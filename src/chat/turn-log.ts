@@ -12,6 +12,7 @@ import {
   type TurnEvent,
   type TurnEventName,
 } from "./events";
+import { createLogAppends } from "./log-appends";
 import { type SseFrame, sseFrameText } from "./sse";
 
 export const TOKEN_FLUSH_MS = 30;
@@ -38,6 +39,7 @@ export interface TurnLogWriter {
 const TEXT_EVENTS = new Set<TurnEventName>(["token", "correction_token"]);
 
 export function createTurnLogWriter(streams: StreamAppender, key: string, turnId: string): TurnLogWriter {
+  const appends = createLogAppends(streams, key, TURN_LOG_MAXLEN);
   let pending: { event: TurnEventName; text: string } | null = null;
   let flushTimer: ReturnType<typeof setTimeout> | undefined;
   let tail: Promise<unknown> = Promise.resolve();
@@ -47,15 +49,13 @@ export function createTurnLogWriter(streams: StreamAppender, key: string, turnId
   // Appends are sent at once, not chained on each other's replies: the appender pipelines them on
   // one connection, which Redis serves in order, so entries land in call order and the entries of
   // one moment (the last text, `done`, `end`) reach Redis together and a relay reads them together.
-  // Replies arrive in order too, so `tail` (the last one sent) settling means all before it have.
+  // They settle in order too, so `tail` (the last one) settling means all before it have.
   const enqueue = (event: TurnEventName, data: Record<string, unknown>): Promise<void> => {
     const payload = JSON.stringify({ turn_id: turnId, ...data });
-    const appended = streams.xadd(key, TURN_LOG_MAXLEN, ["e", event, "d", payload]);
+    const appended = appends.xadd(["e", event, "d", payload]);
     // The safety TTL follows the first entry's reply rather than riding along with it: when many
     // turns start at once, it would otherwise sit in Redis's queue ahead of other turns' first tokens.
-    const next = first
-      ? appended.then(() => streams.expire(key, RUNNING_TURN_LOG_TTL_S))
-      : appended.then(() => {});
+    const next = first ? appended.then(() => appends.expire(RUNNING_TURN_LOG_TTL_S)) : appended;
     first = false;
     lastWriteAt = performance.now();
     tail = next.catch(() => {});
@@ -94,7 +94,7 @@ export function createTurnLogWriter(streams: StreamAppender, key: string, turnId
     },
     finish: async (events) => {
       const appended = [flushText(), ...events.map((event) => enqueue(event.event, event.data))];
-      await Promise.all([...appended, streams.expire(key, FINISHED_TURN_LOG_TTL_S)]);
+      await Promise.all([...appended, appends.expire(FINISHED_TURN_LOG_TTL_S)]);
     },
   };
 }

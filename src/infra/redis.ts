@@ -21,6 +21,8 @@ export interface StreamAppender {
   /** XADD with an approximate MAXLEN cap; resolves with the entry id. */
   xadd(key: string, maxLen: number, fields: string[]): Promise<string>;
   expire(key: string, seconds: number): Promise<void>;
+  /** The stream's last entry, or null when it is empty or does not exist. */
+  lastEntry(key: string): Promise<[id: string, fields: string[]] | null>;
   ping(): Promise<void>;
   close(): void;
 }
@@ -93,6 +95,12 @@ function createStreamAppender(url: string, connectTimeoutMs: number): StreamAppe
       String(await send("XADD", [key, "MAXLEN", "~", String(maxLen), "*", ...fields])),
     expire: async (key, seconds) => {
       await send("EXPIRE", [key, String(seconds)]);
+    },
+    lastEntry: async (key) => {
+      const reply = await send("XREVRANGE", [key, "+", "-", "COUNT", "1"]);
+      const entry = Array.isArray(reply) ? (reply[0] as unknown) : undefined;
+      if (!Array.isArray(entry) || typeof entry[0] !== "string" || !Array.isArray(entry[1])) return null;
+      return [entry[0], entry[1].map(String)];
     },
     ping: async () => {
       await send("PING", []);

@@ -7,7 +7,7 @@ import { createTurnLogHub, type TurnLogHub } from "../../src/chat/relay";
 import type { SseFrame } from "../../src/chat/sse";
 import { createRedis } from "../../src/infra/redis";
 import { createLogger } from "../../src/observability/logger";
-import { startBlackholeProxy } from "../support/blackhole-proxy";
+import { startFaultProxy } from "../support/fault-proxy";
 import { type PrivateRedis, startPrivateRedis } from "../support/private-redis";
 
 let redis: PrivateRedis;
@@ -182,7 +182,7 @@ describe("relay hub", () => {
   test("a read whose connection went silent is given up after its block and grace, and the turn goes on", async () => {
     // The hub reads through a proxy that can silence its connection without closing it; the 5 s
     // block and 5 s grace of production are shortened so the test waits ~0.6 s, not 10 s.
-    const proxy = startBlackholeProxy(redis.port);
+    const proxy = startFaultProxy(redis.port);
     try {
       const reader = createRedis(`redis://127.0.0.1:${proxy.port}`, 2_000).blockingReader();
       hub = createTurnLogHub(reader, control, createLogger("error"), { blockMs: 300, stallGraceMs: 300 });

@@ -1,15 +1,18 @@
-// A TCP proxy in front of a server that can turn the connections it holds into black holes: the
-// sockets stay open on both sides, but nothing more passes either way. That is what a client sees when
-// its peer vanishes without closing the connection (a failover, a NAT or load balancer that dropped
-// the flow): no error, no close, just silence. Connections opened afterwards pass normally.
+// A TCP proxy in front of a server, for the two ways a connection fails under a client: `blackhole`
+// keeps the sockets open on both sides but passes nothing more either way (a peer that vanished
+// without closing: a failover, a NAT or load balancer that dropped the flow; no error, no close, just
+// silence), and `drop` closes them at once (a network blip: commands already sent may or may not have
+// reached the server, and their replies are lost). Connections opened afterwards pass normally.
 // Writes are not queued on a short write: the tests send a few hundred bytes at a time, far below a
 // loopback socket's buffer.
 import type { Socket, TCPSocketListener } from "bun";
 
-export interface BlackholeProxy {
+export interface FaultProxy {
   readonly port: number;
   /** Every connection open now stops passing data, for good; later ones are not affected. */
   blackhole(): void;
+  /** Every connection open now is closed on both sides; later ones are not affected. */
+  drop(): void;
   close(): void;
 }
 
@@ -21,7 +24,7 @@ interface Pipe {
   dead: boolean;
 }
 
-export function startBlackholeProxy(targetPort: number): BlackholeProxy {
+export function startFaultProxy(targetPort: number): FaultProxy {
   const pipes = new Set<Pipe>();
   const listener: TCPSocketListener<Pipe> = Bun.listen<Pipe>({
     hostname: "127.0.0.1",
@@ -69,6 +72,13 @@ export function startBlackholeProxy(targetPort: number): BlackholeProxy {
     port: listener.port,
     blackhole: () => {
       for (const pipe of pipes) pipe.dead = true;
+    },
+    drop: () => {
+      for (const pipe of pipes) {
+        pipe.dead = true;
+        pipe.client.terminate();
+        pipe.upstream?.terminate();
+      }
     },
     close: () => {
       for (const pipe of pipes) {
