@@ -4,20 +4,27 @@
 // the log, takes everything up to its number as written, and sends the rest again, in order. The
 // producer is the only writer of its log, so the numbers in the log always form an unbroken prefix;
 // a TTL is safe to send twice. Only when Redis stays away for all the attempts does an append fail.
+// Every streamed token passes through here, so the path without a failure allocates nothing extra.
 import type { StreamAppender } from "../infra/redis";
 
 /** Waits before each attempt to recover after a drop: ~1.5 s in all, a blip or a quick restart. */
 export const RECOVERY_BACKOFF_MS = [50, 100, 200, 400, 800];
 
 export interface LogAppends {
-  /** Appends an entry with these fields (its sequence number is added); resolves once it is in the log. */
-  xadd(fields: string[]): Promise<void>;
+  /** Appends an entry (event name, JSON payload, its sequence number); resolves once it is in the log. */
+  xadd(event: string, payload: string): Promise<void>;
   /** Sets the log's TTL, in order with the appends. */
   expire(seconds: number): Promise<void>;
 }
 
-type Command = { kind: "xadd"; n: number; fields: string[] } | { kind: "expire"; seconds: number };
-type Op = Command & { resolve(): void; reject(error: unknown): void };
+interface Op {
+  /** The entry's sequence number; 0 for a TTL. */
+  n: number;
+  fields: string[] | null;
+  seconds: number;
+  /** Set once the op waits on a recovery: settles it when the recovery confirms or gives up. */
+  settle: { resolve(): void; reject(error: unknown): void } | null;
+}
 
 export function createLogAppends(
   streams: StreamAppender,
@@ -25,8 +32,8 @@ export function createLogAppends(
   maxLen: number,
   backoffMs: readonly number[] = RECOVERY_BACKOFF_MS,
 ): LogAppends {
-  /** Sent (or waiting to be sent again) and not yet confirmed, in the order they were asked for. */
-  const unconfirmed: Op[] = [];
+  /** Sent (or waiting to be sent again) and not yet confirmed; a Set keeps the order they were asked. */
+  const unconfirmed = new Set<Op>();
   let lastN = 0;
   /** Bumped by every recovery: a failure of an op sent before it is the recovery's business, not news. */
   let generation = 0;
@@ -35,24 +42,24 @@ export function createLogAppends(
   /** Attempts left before the appends give up; a confirmed reply restores them. */
   let attemptsLeft = backoffMs.length;
 
-  const confirm = (op: Op, byReply: boolean) => {
-    const index = unconfirmed.indexOf(op);
-    if (index === -1) return;
-    unconfirmed.splice(index, 1);
-    if (byReply) attemptsLeft = backoffMs.length;
-    op.resolve();
-  };
+  const waitForRecovery = (op: Op): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      op.settle = { resolve, reject };
+    });
 
-  const send = (op: Op) => {
+  /** Resolves once `op` is confirmed, by its reply or by a recovery; rejects if the appends fail. */
+  const send = (op: Op): Promise<void> => {
     const sentIn = generation;
-    const command =
-      op.kind === "xadd"
-        ? streams.xadd(key, maxLen, [...op.fields, "n", String(op.n)])
-        : streams.expire(key, op.seconds);
-    command.then(
-      () => confirm(op, true),
+    const command = op.fields ? streams.xadd(key, maxLen, op.fields) : streams.expire(key, op.seconds);
+    return command.then(
+      () => {
+        unconfirmed.delete(op);
+        attemptsLeft = backoffMs.length;
+      },
       (error: unknown) => {
+        if (failed !== null) throw failed;
         if (sentIn === generation && !recovering) void recover(error);
+        return waitForRecovery(op);
       },
     );
   };
@@ -67,11 +74,17 @@ export function createLogAppends(
         // The first command after a drop reconnects; what the log holds decides what was written.
         const written = sequenceOf(await streams.lastEntry(key));
         generation++;
-        for (const op of [...unconfirmed]) {
-          if (op.kind === "xadd" && op.n <= written) confirm(op, false);
-        }
         recovering = false;
-        for (const op of unconfirmed) send(op);
+        for (const op of [...unconfirmed]) {
+          const settle = op.settle;
+          op.settle = null;
+          if (op.n > 0 && op.n <= written) {
+            unconfirmed.delete(op);
+            settle?.resolve();
+          } else if (settle) {
+            send(op).then(settle.resolve, settle.reject);
+          }
+        }
         return;
       } catch (error) {
         lastError = error;
@@ -79,21 +92,24 @@ export function createLogAppends(
     }
     // Redis stayed away (or refuses the appends): the turn fails, which its producer records in MySQL.
     failed = lastError;
-    for (const op of unconfirmed.splice(0)) op.reject(lastError);
+    recovering = false;
+    for (const op of unconfirmed) op.settle?.reject(lastError);
+    unconfirmed.clear();
   };
 
-  const enqueue = (command: Command): Promise<void> =>
-    new Promise<void>((resolve, reject) => {
-      if (failed !== null) return reject(failed);
-      const queued: Op = { ...command, resolve, reject };
-      unconfirmed.push(queued);
-      // While recovering, the op waits: the recovery sends everything unconfirmed, in order.
-      if (!recovering) send(queued);
-    });
+  const enqueue = (op: Op): Promise<void> => {
+    if (failed !== null) return Promise.reject(failed);
+    unconfirmed.add(op);
+    // While recovering, the op waits: the recovery sends everything unconfirmed, in order.
+    return recovering ? waitForRecovery(op) : send(op);
+  };
 
   return {
-    xadd: (fields) => enqueue({ kind: "xadd", n: ++lastN, fields }),
-    expire: (seconds) => enqueue({ kind: "expire", seconds }),
+    xadd: (event, payload) => {
+      const n = ++lastN;
+      return enqueue({ n, fields: ["e", event, "d", payload, "n", String(n)], seconds: 0, settle: null });
+    },
+    expire: (seconds) => enqueue({ n: 0, fields: null, seconds, settle: null }),
   };
 }
 

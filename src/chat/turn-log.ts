@@ -52,7 +52,7 @@ export function createTurnLogWriter(streams: StreamAppender, key: string, turnId
   // They settle in order too, so `tail` (the last one) settling means all before it have.
   const enqueue = (event: TurnEventName, data: Record<string, unknown>): Promise<void> => {
     const payload = JSON.stringify({ turn_id: turnId, ...data });
-    const appended = appends.xadd(["e", event, "d", payload]);
+    const appended = appends.xadd(event, payload);
     // The safety TTL follows the first entry's reply rather than riding along with it: when many
     // turns start at once, it would otherwise sit in Redis's queue ahead of other turns' first tokens.
     const next = first ? appended.then(() => appends.expire(RUNNING_TURN_LOG_TTL_S)) : appended;

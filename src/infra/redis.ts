@@ -15,7 +15,9 @@ export interface RedisClient extends Dependency {
  * Stream appends on Bun's built-in client: concurrent commands are pipelined on one connection and
  * encoded natively, about half of ioredis's CPU per XADD, and an append is the one Redis command
  * every streamed token costs. A command whose connection drops fails instead of being re-sent
- * after a reconnect, so an entry is never appended twice; the next command connects again.
+ * after a reconnect, so an entry is never appended twice. After a drop, appends keep failing until
+ * a `lastEntry` (the writer's recovery, which first learns what was written) or a `ping` connects
+ * again: an append that connected by itself could land before earlier ones the drop lost.
  */
 export interface StreamAppender {
   /** XADD with an approximate MAXLEN cap; resolves with the entry id. */
@@ -78,6 +80,10 @@ function createStreamAppender(url: string, connectTimeoutMs: number): StreamAppe
     enableOfflineQueue: false,
   });
   let connecting: Promise<void> | null = null;
+  let dropped = false;
+  client.onclose = () => {
+    dropped = true;
+  };
   const connected = (): Promise<void> | null => {
     if (client.connected) return null;
     connecting ??= client.connect().finally(() => {
@@ -85,25 +91,31 @@ function createStreamAppender(url: string, connectTimeoutMs: number): StreamAppe
     });
     return connecting;
   };
-  const send = async (command: string, args: string[]): Promise<unknown> => {
+  const send = async (command: string, args: string[], reconnect: boolean): Promise<unknown> => {
+    if (!client.connected && dropped && !reconnect) {
+      throw new Error(`Redis connection dropped; ${command} waits for the writer to recover`);
+    }
     const pending = connected();
-    if (pending) await pending;
+    if (pending) {
+      await pending;
+      dropped = false;
+    }
     return client.send(command, args);
   };
   return {
     xadd: async (key, maxLen, fields) =>
-      String(await send("XADD", [key, "MAXLEN", "~", String(maxLen), "*", ...fields])),
+      String(await send("XADD", [key, "MAXLEN", "~", String(maxLen), "*", ...fields], false)),
     expire: async (key, seconds) => {
-      await send("EXPIRE", [key, String(seconds)]);
+      await send("EXPIRE", [key, String(seconds)], false);
     },
     lastEntry: async (key) => {
-      const reply = await send("XREVRANGE", [key, "+", "-", "COUNT", "1"]);
+      const reply = await send("XREVRANGE", [key, "+", "-", "COUNT", "1"], true);
       const entry = Array.isArray(reply) ? (reply[0] as unknown) : undefined;
       if (!Array.isArray(entry) || typeof entry[0] !== "string" || !Array.isArray(entry[1])) return null;
       return [entry[0], entry[1].map(String)];
     },
     ping: async () => {
-      await send("PING", []);
+      await send("PING", [], true);
     },
     close: () => client.close(),
   };
