@@ -72,17 +72,52 @@ function createBlockingReader(url: string, connectTimeoutMs: number): BlockingRe
   };
 }
 
-function createStreamAppender(url: string, connectTimeoutMs: number): StreamAppender {
-  const client = new Bun.RedisClient(url, {
-    connectionTimeout: connectTimeoutMs,
-    idleTimeout: 0,
-    autoReconnect: false,
-    enableOfflineQueue: false,
-  });
-  let connecting: Promise<void> | null = null;
+/** An append unanswered this long means a connection gone silent (no reply, no close): it is dropped. */
+const APPEND_STALL_MS = 5_000;
+
+function createStreamAppender(url: string, connectTimeoutMs: number, stallMs: number): StreamAppender {
   let dropped = false;
-  client.onclose = () => {
-    dropped = true;
+  const open = (): Bun.RedisClient => {
+    const opened = new Bun.RedisClient(url, {
+      connectionTimeout: connectTimeoutMs,
+      idleTimeout: 0,
+      autoReconnect: false,
+      enableOfflineQueue: false,
+    });
+    opened.onclose = () => {
+      if (opened === client) dropped = true;
+    };
+    return opened;
+  };
+  let client = open();
+  let connecting: Promise<void> | null = null;
+  // Commands sent and not answered, and when one last was: a peer that vanished without closing the
+  // connection leaves commands unanswered forever, and with them the turns that wait on them.
+  let inFlight = 0;
+  let progressAt = performance.now();
+  const watchdog = setInterval(
+    () => {
+      if (inFlight === 0 || performance.now() - progressAt < stallMs) return;
+      const silent = client;
+      dropped = true;
+      client = open();
+      connecting = null;
+      progressAt = performance.now();
+      // Its commands fail now, and their writers recover on the new connection.
+      silent.close();
+    },
+    Math.min(1_000, stallMs / 2),
+  );
+  watchdog.unref();
+  const answered = <T>(value: T): T => {
+    inFlight--;
+    progressAt = performance.now();
+    return value;
+  };
+  const failed = (error: unknown): never => {
+    inFlight--;
+    progressAt = performance.now();
+    throw error;
   };
   const connected = (): Promise<void> | null => {
     if (client.connected) return null;
@@ -100,7 +135,9 @@ function createStreamAppender(url: string, connectTimeoutMs: number): StreamAppe
       await pending;
       dropped = false;
     }
-    return client.send(command, args);
+    if (inFlight === 0) progressAt = performance.now();
+    inFlight++;
+    return client.send(command, args).then(answered, failed);
   };
   return {
     xadd: async (key, maxLen, fields) =>
@@ -117,11 +154,19 @@ function createStreamAppender(url: string, connectTimeoutMs: number): StreamAppe
     ping: async () => {
       await send("PING", [], true);
     },
-    close: () => client.close(),
+    close: () => {
+      clearInterval(watchdog);
+      client.close();
+    },
   };
 }
 
-export function createRedis(url: string, timeoutMs: number): RedisClient {
+export interface RedisOptions {
+  /** How long an unanswered append may wait before its connection counts as dead (tests shorten it). */
+  appendStallMs?: number;
+}
+
+export function createRedis(url: string, timeoutMs: number, options: RedisOptions = {}): RedisClient {
   const redis = new Redis(url, {
     lazyConnect: true,
     connectTimeout: timeoutMs,
@@ -133,7 +178,7 @@ export function createRedis(url: string, timeoutMs: number): RedisClient {
   redis.on("error", () => {});
   let streams: StreamAppender | null = null;
   const appender = (): StreamAppender => {
-    streams ??= createStreamAppender(url, timeoutMs);
+    streams ??= createStreamAppender(url, timeoutMs, options.appendStallMs ?? APPEND_STALL_MS);
     return streams;
   };
   return {

@@ -1,9 +1,10 @@
 // A turn's appends across a failing Redis connection, on a Redis of the test's own: a connection cut
 // with hundreds of appends in flight (some applied, their replies lost) leaves every entry in the log
-// exactly once and in order, and a Redis that stays away fails the appends instead of hanging them.
+// exactly once and in order, a connection gone silent is given up and the appends go on, and a Redis
+// that stays away fails the appends instead of hanging them.
 import { afterAll, afterEach, beforeAll, expect, test } from "bun:test";
 import { createLogAppends } from "../../src/chat/log-appends";
-import { createRedis, type RedisClient } from "../../src/infra/redis";
+import { createRedis, type RedisClient, type RedisOptions } from "../../src/infra/redis";
 import { startFaultProxy } from "../support/fault-proxy";
 import { type PrivateRedis, startPrivateRedis } from "../support/private-redis";
 
@@ -23,8 +24,8 @@ afterAll(async () => {
   await redis.dispose();
 });
 
-function connect(url: string): RedisClient {
-  const client = createRedis(url, 2_000);
+function connect(url: string, options: RedisOptions = {}): RedisClient {
+  const client = createRedis(url, 2_000, options);
   opened.push(client);
   return client;
 }
@@ -61,6 +62,23 @@ test("the TTL asked for during a cut is set once the connection is back", async 
     await Promise.all(pending);
     expect(await redis.admin.ttl("log:ttl")).toBeGreaterThan(500);
     expect(await sequenceNumbers("log:ttl")).toEqual([1, 2]);
+  } finally {
+    proxy.close();
+  }
+});
+
+test("a connection gone silent (no replies, no close) is given up, and the appends land on a new one", async () => {
+  const proxy = startFaultProxy(redis.port);
+  try {
+    // Production waits 5 s for an unanswered append; the test, 300 ms.
+    const streams = connect(`redis://127.0.0.1:${proxy.port}`, { appendStallMs: 300 }).streams;
+    const appends = createLogAppends(streams, "log:silent", 100);
+    await appends.xadd("token", "{}");
+    proxy.blackhole();
+    const started = performance.now();
+    await Promise.all([appends.xadd("token", "{}"), appends.xadd("done", "{}")]);
+    expect(performance.now() - started).toBeLessThan(3_000);
+    expect(await sequenceNumbers("log:silent")).toEqual([1, 2, 3]);
   } finally {
     proxy.close();
   }
