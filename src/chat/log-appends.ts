@@ -1,9 +1,11 @@
 // The appends of one turn's log, kept in order and carried across a dropped Redis connection. A
 // command whose connection drops may or may not have been applied, so it cannot simply be sent again:
-// each entry carries its sequence number (`n`), and after a drop the writer reads the last entry in
-// the log, takes everything up to its number as written, and sends the rest again, in order. The
-// producer is the only writer of its log, so the numbers in the log always form an unbroken prefix;
-// a TTL is safe to send twice. Only when Redis stays away for all the attempts does an append fail.
+// each entry carries its writer (`w`) and sequence number (`n`), and after a drop the writer reads the
+// last entry in the log, takes everything up to its number as written, and sends the rest again, in
+// order. A log has one writer at a time (its producer, or the reconciler closing it for a producer
+// that died), so a writer's numbers in the log form an unbroken prefix, and a last entry of another
+// writer means none of ours landed after it. A TTL is safe to send twice. Only when Redis stays away
+// for all the attempts does an append fail.
 // Every streamed token passes through here, so the path without a failure allocates nothing extra.
 import type { StreamAppender } from "../infra/redis";
 
@@ -26,10 +28,14 @@ interface Op {
   settle: { resolve(): void; reject(error: unknown): void } | null;
 }
 
+/** Who appends: the turn's producer, or the reconciler closing the log of a producer that died. */
+export type LogWriter = "p" | "r";
+
 export function createLogAppends(
   streams: StreamAppender,
   key: string,
   maxLen: number,
+  writer: LogWriter = "p",
   backoffMs: readonly number[] = RECOVERY_BACKOFF_MS,
 ): LogAppends {
   /** Sent (or waiting to be sent again) and not yet confirmed; a Set keeps the order they were asked. */
@@ -72,7 +78,7 @@ export function createLogAppends(
       attemptsLeft--;
       try {
         // The first command after a drop reconnects; what the log holds decides what was written.
-        const written = sequenceOf(await streams.lastEntry(key));
+        const written = sequenceOf(await streams.lastEntry(key), writer);
         generation++;
         recovering = false;
         for (const op of [...unconfirmed]) {
@@ -107,18 +113,22 @@ export function createLogAppends(
   return {
     xadd: (event, payload) => {
       const n = ++lastN;
-      return enqueue({ n, fields: ["e", event, "d", payload, "n", String(n)], seconds: 0, settle: null });
+      const fields = ["e", event, "d", payload, "w", writer, "n", String(n)];
+      return enqueue({ n, fields, seconds: 0, settle: null });
     },
     expire: (seconds) => enqueue({ n: 0, fields: null, seconds, settle: null }),
   };
 }
 
-/** The sequence number of a log's last entry; 0 when the log is empty, gone, or the entry has none. */
-function sequenceOf(entry: [id: string, fields: string[]] | null): number {
+/** `writer`'s sequence number in a log's last entry; 0 when the log is empty or gone, or the entry is another's. */
+function sequenceOf(entry: [id: string, fields: string[]] | null, writer: LogWriter): number {
   if (!entry) return 0;
   const [, fields] = entry;
+  let n = 0;
+  let by: string | undefined;
   for (let i = 0; i + 1 < fields.length; i += 2) {
-    if (fields[i] === "n") return Number(fields[i + 1]) || 0;
+    if (fields[i] === "n") n = Number(fields[i + 1]) || 0;
+    else if (fields[i] === "w") by = fields[i + 1];
   }
-  return 0;
+  return by === writer ? n : 0;
 }

@@ -19,7 +19,8 @@ export async function reconcileOrphanedClaims(deps: Deps, log: Logger, now = new
   for (const orphan of orphans) {
     if (!(await failClaim(db, orphan.id, orphan.attempt, "producer_lost"))) continue;
     reconciled++;
-    const turnLog = createTurnLogWriter(deps.redis.streams, turnLogKey(orphan.id, orphan.attempt), orphan.id);
+    const key = turnLogKey(orphan.id, orphan.attempt);
+    const turnLog = createTurnLogWriter(deps.redis.streams, key, orphan.id, "r");
     await turnLog
       .finish([
         {

@@ -12,7 +12,7 @@ import {
   type TurnEvent,
   type TurnEventName,
 } from "./events";
-import { createLogAppends } from "./log-appends";
+import { createLogAppends, type LogWriter } from "./log-appends";
 import { type SseFrame, sseFrameText } from "./sse";
 
 export const TOKEN_FLUSH_MS = 30;
@@ -38,8 +38,13 @@ export interface TurnLogWriter {
 /** Text events that are coalesced; anything else is appended as it comes. */
 const TEXT_EVENTS = new Set<TurnEventName>(["token", "correction_token"]);
 
-export function createTurnLogWriter(streams: StreamAppender, key: string, turnId: string): TurnLogWriter {
-  const appends = createLogAppends(streams, key, TURN_LOG_MAXLEN);
+export function createTurnLogWriter(
+  streams: StreamAppender,
+  key: string,
+  turnId: string,
+  writer: LogWriter = "p",
+): TurnLogWriter {
+  const appends = createLogAppends(streams, key, TURN_LOG_MAXLEN, writer);
   let pending: { event: TurnEventName; text: string } | null = null;
   let flushTimer: ReturnType<typeof setTimeout> | undefined;
   let tail: Promise<unknown> = Promise.resolve();

@@ -84,8 +84,29 @@ test("a connection gone silent (no replies, no close) is given up, and the appen
   }
 });
 
+test("the reconciler closing a producer's log recovers by its own numbers, not the producer's", async () => {
+  const producer = createLogAppends(connect(redis.url).streams, "log:two", 100, "p");
+  for (let i = 0; i < 5; i++) await producer.xadd("token", "{}");
+  const proxy = startFaultProxy(redis.port);
+  try {
+    const streams = connect(`redis://127.0.0.1:${proxy.port}`).streams;
+    await streams.ping(); // connected, so the drop below cuts the connection the appends go out on
+    const reconciler = createLogAppends(streams, "log:two", 100, "r");
+    const closing = [reconciler.xadd("error", "{}"), reconciler.xadd("end", "{}")];
+    proxy.drop();
+    await Promise.all(closing);
+    const entries = (await redis.admin.xrange("log:two", "-", "+")) as [string, string[]][];
+    const tags = entries.map(
+      ([, fields]) => `${fields[fields.indexOf("w") + 1]}${fields[fields.indexOf("n") + 1]}`,
+    );
+    expect(tags).toEqual(["p1", "p2", "p3", "p4", "p5", "r1", "r2"]);
+  } finally {
+    proxy.close();
+  }
+});
+
 test("a Redis that stays away fails the appends within the recovery attempts instead of hanging them", async () => {
-  const appends = createLogAppends(connect(redis.url).streams, "log:gone", 100, [20, 40, 80]);
+  const appends = createLogAppends(connect(redis.url).streams, "log:gone", 100, "p", [20, 40, 80]);
   await appends.xadd("token", "{}");
   await redis.stop(true);
   try {
