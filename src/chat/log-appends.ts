@@ -41,8 +41,6 @@ export function createLogAppends(
   /** Sent (or waiting to be sent again) and not yet confirmed; a Set keeps the order they were asked. */
   const unconfirmed = new Set<Op>();
   let lastN = 0;
-  /** Bumped by every recovery: a failure of an op sent before it is the recovery's business, not news. */
-  let generation = 0;
   let recovering = false;
   let failed: unknown = null;
   /** Attempts left before the appends give up; a confirmed reply restores them. */
@@ -55,7 +53,6 @@ export function createLogAppends(
 
   /** Resolves once `op` is confirmed, by its reply or by a recovery; rejects if the appends fail. */
   const send = (op: Op): Promise<void> => {
-    const sentIn = generation;
     const command = op.fields ? streams.xadd(key, maxLen, op.fields) : streams.expire(key, op.seconds);
     return command.then(
       () => {
@@ -64,7 +61,9 @@ export function createLogAppends(
       },
       (error: unknown) => {
         if (failed !== null) throw failed;
-        if (sentIn === generation && !recovering) void recover(error);
+        // A recovery under way takes this op along; otherwise this failure starts one (a failure that
+        // arrives after a recovery has already run still leaves the op unsent).
+        if (!recovering) void recover(error);
         return waitForRecovery(op);
       },
     );
@@ -79,7 +78,6 @@ export function createLogAppends(
       try {
         // The first command after a drop reconnects; what the log holds decides what was written.
         const written = sequenceOf(await streams.lastEntry(key), writer);
-        generation++;
         recovering = false;
         for (const op of [...unconfirmed]) {
           const settle = op.settle;
