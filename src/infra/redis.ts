@@ -121,10 +121,13 @@ function createStreamAppender(url: string, connectTimeoutMs: number, stallMs: nu
   };
   const connected = (): Promise<void> | null => {
     if (client.connected) return null;
-    connecting ??= client.connect().finally(() => {
-      connecting = null;
+    if (connecting) return connecting;
+    // A connect of a client the watchdog has since replaced must not clear the new one's.
+    const attempt: Promise<void> = client.connect().finally(() => {
+      if (connecting === attempt) connecting = null;
     });
-    return connecting;
+    connecting = attempt;
+    return attempt;
   };
   const send = async (command: string, args: string[], reconnect: boolean): Promise<unknown> => {
     if (!client.connected && dropped && !reconnect) {
