@@ -16,7 +16,7 @@ import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import type { BlockingReader } from "../infra/redis";
 import type { Logger } from "../observability/logger";
-import { compareStreamIds, type SseFrame } from "./sse";
+import { compareStreamIds, isRedisStreamId, type SseFrame } from "./sse";
 import { decodeFrames } from "./turn-log";
 
 /** How long one read blocks, and how long after that a read with no answer counts as on a dead
@@ -41,7 +41,11 @@ export interface TurnSubscription {
 interface Subscriber {
   afterId: string;
   deliver(frames: SseFrame[]): void;
+  refuse?: RefuseSubscriber;
 }
+
+/** Ends one subscriber whose stream cannot be read (its id or its key is refused by Redis). */
+export type RefuseSubscriber = (reason: string) => void;
 
 /** The subscribers of one stream, and the id its next read starts after (their lowest). */
 interface Group {
@@ -55,8 +59,17 @@ interface Group {
 }
 
 export interface TurnLogHub {
-  /** Delivers every entry of `key` after `afterId` (null = from the start), then live ones, in order. */
-  subscribe(key: string, afterId: string | null, deliver: (frames: SseFrame[]) => void): TurnSubscription;
+  /**
+   * Delivers every entry of `key` after `afterId` (null = from the start), then live ones, in order.
+   * A subscription Redis cannot serve (an id out of range, a key that is not a stream) is refused
+   * alone, through `refuse`, and never joins or fails the read the other subscribers share.
+   */
+  subscribe(
+    key: string,
+    afterId: string | null,
+    deliver: (frames: SseFrame[]) => void,
+    refuse?: RefuseSubscriber,
+  ): TurnSubscription;
   /** Number of streams currently read; for metrics and tests. */
   readonly streamCount: number;
   stop(): Promise<void>;
@@ -164,6 +177,9 @@ export function createTurnLogHub(
       } catch (error) {
         inFlight = null;
         if (!running) return;
+        // Redis answered with an error instead of failing the connection: one stream of the read is
+        // one it refuses. Drop that stream's subscribers alone and read again for everyone else.
+        if (isReplyError(error) && (await dropRefusedGroups())) continue;
         failures++;
         log.warn("turn log read failed; retrying", { error, failures });
         await Bun.sleep(Math.min(RETRY_BACKOFF_MAX_MS, 50 * 2 ** failures));
@@ -215,6 +231,49 @@ export function createTurnLogHub(
     }
   };
 
+  /**
+   * An error reply names no key, so each stream is tried on its own (one pipelined, non-blocking
+   * XREAD per stream, on the control connection); the ones Redis refuses lose their subscribers.
+   * Returns whether any was dropped.
+   */
+  const dropRefusedGroups = async (): Promise<boolean> => {
+    const suspects = list.slice();
+    const pipeline = control.pipeline();
+    for (const group of suspects) pipeline.xread("COUNT", 1, "STREAMS", group.key, group.readFrom);
+    let results: [Error | null, unknown][] | null;
+    try {
+      results = await pipeline.exec();
+    } catch (error) {
+      log.warn("relay could not check its streams one by one", { error });
+      return false;
+    }
+    let dropped = false;
+    suspects.forEach((group, i) => {
+      const refused = results?.[i]?.[0];
+      if (!refused) return;
+      dropped = true;
+      log.warn("relay dropped a stream Redis refuses", {
+        key: group.key,
+        from: group.readFrom,
+        error: refused,
+      });
+      const subscribers = [...group.subscribers];
+      group.subscribers.clear();
+      removeGroup(group);
+      for (const subscriber of subscribers)
+        refuseSubscriber(subscriber, "this stream cannot be read from that event id");
+    });
+    return dropped;
+  };
+
+  const refuseSubscriber = (subscriber: Subscriber, reason: string) => {
+    try {
+      subscriber.refuse?.(reason);
+    } catch (error) {
+      log.warn("relay refusal failed", { error });
+    }
+  };
+
   const deliver = (deliveries: [Subscriber, SseFrame[]][]) => {
     for (const [subscriber, frames] of deliveries) {
       try {
@@ -232,8 +291,14 @@ export function createTurnLogHub(
     get streamCount() {
       return groups.size;
     },
-    subscribe: (key, afterId, deliver) => {
-      const subscriber: Subscriber = { afterId: afterId ?? "0-0", deliver };
+    subscribe: (key, afterId, deliver, refuse) => {
+      const subscriber: Subscriber = { afterId: afterId ?? "0-0", deliver, refuse };
+      // The edge validates ids too; this keeps any caller from putting one Redis refuses in the
+      // read every client shares.
+      if (!isRedisStreamId(subscriber.afterId)) {
+        queueMicrotask(() => refuseSubscriber(subscriber, "the event id is not a valid stream id"));
+        return { close: () => {} };
+      }
       let group = groups.get(key);
       if (!group) {
         group = {
@@ -271,6 +336,11 @@ export function createTurnLogHub(
       await control.del(doorbell).catch(() => {});
     },
   };
+}
+
+/** An error Redis sent as its reply (the command was refused), as opposed to a lost connection. */
+function isReplyError(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === "ERR_REDIS_SERVER_ERROR";
 }
 
 /** Lets the event loop turn once, so commands queued on Bun's client reach its socket. */

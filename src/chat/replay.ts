@@ -7,24 +7,36 @@ import type { LoggedTurnEvent, TurnEvent } from "./events";
 const SYNTHETIC_ID = /^0-(\d+)$/;
 
 export function replayFromClaim(claim: TurnClaim, afterId: string | null): LoggedTurnEvent[] {
-  const events = terminalEvents(claim, afterId === null);
-  const logged = events.map((event, index) => ({
+  const logged = terminalEvents(claim).map((event, index) => ({
     ...event,
     id: `0-${index + 1}`,
     data: { turn_id: claim.id, ...event.data },
   }));
-  const synthetic = afterId ? SYNTHETIC_ID.exec(afterId) : null;
-  if (synthetic?.[1]) return logged.slice(Number(synthetic[1]));
-  return logged;
+  if (afterId === null) return logged;
+  const synthetic = SYNTHETIC_ID.exec(afterId);
+  // A real stream id: the client followed the Redis log part-way and holds part of the text; `done`
+  // carries the whole answer, which replaces it.
+  const rest = synthetic
+    ? logged.slice(Number(synthetic[1]))
+    : logged.filter((event) => event.event !== "token");
+  // A client that already holds every event (it reconnected after `end`) gets `end` again: a stream
+  // that closes without `end` reads as a drop, and the client would resume for ever.
+  return rest.length > 0 ? rest : logged.slice(-1);
 }
 
-function terminalEvents(claim: TurnClaim, fromStart: boolean): TurnEvent[] {
+/** The number of events a replay from the start holds: a synthetic id above it was never issued. */
+export function replayLength(claim: TurnClaim): number {
+  return terminalEvents(claim).length;
+}
+
+function terminalEvents(claim: TurnClaim): TurnEvent[] {
   if (claim.status === "done") {
     const answer = claim.answer ?? "";
-    // A client resuming mid-turn already holds part of the text; `done` carries the whole answer,
-    // which replaces it. A client starting from nothing also gets it as one token.
-    const text: TurnEvent[] = fromStart ? [{ event: "token", data: { text: answer } }] : [];
-    return [...text, { event: "done", data: { answer } }, { event: "end", data: {} }];
+    return [
+      { event: "token", data: { text: answer } },
+      { event: "done", data: { answer } },
+      { event: "end", data: {} },
+    ];
   }
   if (claim.status === "failed") {
     const terminal: TurnEvent =

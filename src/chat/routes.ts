@@ -122,7 +122,12 @@ export function chatRoutes({ apiKey, services, openSessionPrompt }: ChatRouteOpt
         }
         // Streams stay open far longer than Bun's default 10 s idle timeout; keep-alives bound them.
         server?.timeout(request, 0);
-        return turnEventStream(services, claim, parseLastEventId(request.headers.get("last-event-id")));
+        return turnEventStream(
+          services,
+          claim,
+          parseLastEventId(request.headers.get("last-event-id")),
+          "from_start",
+        );
       },
       {
         params: sessionParams,
@@ -149,7 +154,7 @@ export function chatRoutes({ apiKey, services, openSessionPrompt }: ChatRouteOpt
         const afterId = parseLastEventId(header);
         if (header && !afterId) throw invalidHeader("Last-Event-ID", "is not an event id of this API");
         server?.timeout(request, 0);
-        return turnEventStream(services, claim, afterId);
+        return turnEventStream(services, claim, afterId, "refuse");
       },
       {
         params: turnParams,

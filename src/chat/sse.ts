@@ -17,6 +17,11 @@ export function sseFrameText(id: string, event: string, json: string): string {
   return `id: ${id}\nevent: ${event}\ndata: ${json}\n\n`;
 }
 
+/** A frame without `id:`: the client's Last-Event-ID stays the last logged event it received. */
+export function sseUnnumberedFrameText(event: string, json: string): string {
+  return `event: ${event}\ndata: ${json}\n\n`;
+}
+
 export function encodeSseFrame(event: LoggedTurnEvent): string {
   return sseFrameText(event.id, event.event, JSON.stringify(event.data));
 }
@@ -32,13 +37,27 @@ export const SSE_KEEPALIVE = ": keep-alive\n\n";
 export const SSE_RETRY_MS = 1_000;
 export const SSE_PREAMBLE = `retry: ${SSE_RETRY_MS}\n\n`;
 
-const STREAM_ID = /^\d{1,20}-\d{1,20}$/;
+const STREAM_ID_SHAPE = /^\d{1,20}-\d{1,20}$/;
+const MAX_U64 = "18446744073709551615";
 
-/** A client-supplied Last-Event-ID is only ever used as a Redis stream id, so it must look like one. */
+/**
+ * True for an id Redis accepts in XREAD: both parts unsigned 64-bit decimals. The shared relay read
+ * names every open stream, so one id Redis refuses would fail the read for every client.
+ */
+export function isRedisStreamId(id: string): boolean {
+  if (!STREAM_ID_SHAPE.test(id)) return false;
+  const dash = id.indexOf("-");
+  return (
+    compareDecimals(id, 0, dash, MAX_U64, 0, MAX_U64.length) <= 0 &&
+    compareDecimals(id, dash + 1, id.length, MAX_U64, 0, MAX_U64.length) <= 0
+  );
+}
+
+/** A client-supplied Last-Event-ID is only ever used as a Redis stream id, so it must be one. */
 export function parseLastEventId(value: string | null | undefined): string | null {
   if (!value) return null;
   const trimmed = value.trim();
-  return STREAM_ID.test(trimmed) ? trimmed : null;
+  return isRedisStreamId(trimmed) ? trimmed : null;
 }
 
 const ZERO = 48; // "0"

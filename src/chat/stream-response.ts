@@ -1,10 +1,19 @@
 // Builds the text/event-stream response for one turn: relay from the Redis log by id, keep-alive
 // comments, and a fall-back to MySQL when the log is gone and the turn has finished.
+import { invalidHeader } from "../http/errors";
 import { findClaimById, type TurnClaim } from "./claims";
-import { replayFromClaim } from "./replay";
+import { replayFromClaim, replayLength } from "./replay";
 import type { ChatServices } from "./services";
-import { encodeSseFrame, SSE_KEEPALIVE, SSE_PREAMBLE, type SseFrame, toSseFrame } from "./sse";
-import { turnLogKey } from "./turn-log";
+import {
+  compareStreamIds,
+  encodeSseFrame,
+  SSE_KEEPALIVE,
+  SSE_PREAMBLE,
+  type SseFrame,
+  sseUnnumberedFrameText,
+  toSseFrame,
+} from "./sse";
+import { decodeFrames, turnLogKey } from "./turn-log";
 
 const encoder = new TextEncoder();
 /** Longer than any post-answer step (judge, rewrite, suggestions) can take after the claim is done. */
@@ -18,19 +27,38 @@ export const SSE_HEADERS = {
   "x-accel-buffering": "no",
 };
 
+/**
+ * What to do with a resume id past the turn's last event. No client can hold one (every id it holds
+ * came from this turn's events), so waiting for events after it would wait for nothing: a resume is
+ * refused (400); a send that has already stored its message streams the turn from the start instead.
+ */
+export type PastTheEnd = "refuse" | "from_start";
+
 export async function turnEventStream(
   services: ChatServices,
   claim: TurnClaim,
-  afterId: string | null,
-  status = 200,
+  requestedAfterId: string | null,
+  pastTheEnd: PastTheEnd,
 ): Promise<Response> {
   const headers = { ...SSE_HEADERS, "x-turn-id": claim.id };
   const redis = services.deps.redis.redis;
   const key = turnLogKey(claim.id, claim.attempt);
+  let afterId = requestedAfterId;
 
+  const last =
+    afterId === null ? undefined : decodeFrames(await redis.xrevrange(key, "+", "-", "COUNT", 1))[0];
+  if (afterId !== null && isPastTheEnd(claim, afterId, last)) {
+    if (pastTheEnd === "refuse") throw invalidHeader("Last-Event-ID", "is past the last event of this turn");
+    afterId = null;
+  }
+  // The client already holds the whole finished log, `end` included: it gets `end` again at once
+  // (a stream that closes without `end` reads as a drop) instead of a read that waits for nothing.
+  if (last?.terminal && afterId === last.id) {
+    return new Response(SSE_PREAMBLE + last.text, { status: 200, headers });
+  }
   if (claim.status !== "running" && (await redis.exists(key)) === 0) {
     const frames = replayFromClaim(claim, afterId).map(encodeSseFrame).join("");
-    return new Response(SSE_PREAMBLE + frames, { status, headers });
+    return new Response(SSE_PREAMBLE + frames, { status: 200, headers });
   }
 
   let cleanup = () => {};
@@ -61,7 +89,20 @@ export async function turnEventStream(
         if (terminal) close();
       };
       controller.enqueue(encoder.encode(SSE_PREAMBLE));
-      const subscription = services.hub.subscribe(key, afterId, send);
+      // Redis refuses this stream (its id or its key): end it with an error the client can show,
+      // without an id, so its Last-Event-ID stays the last event it really got.
+      const refuse = (reason: string) => {
+        if (closed) return;
+        const error = { turn_id: claim.id, code: "invalid_request", message: reason, retryable: false };
+        controller.enqueue(
+          encoder.encode(
+            sseUnnumberedFrameText("error", JSON.stringify(error)) +
+              sseUnnumberedFrameText("end", JSON.stringify({ turn_id: claim.id })),
+          ),
+        );
+        close();
+      };
+      const subscription = services.hub.subscribe(key, afterId, send, refuse);
 
       const keepAlive = setInterval(async () => {
         if (closed) return;
@@ -91,5 +132,14 @@ export async function turnEventStream(
       cleanup();
     },
   });
-  return new Response(body, { status, headers });
+  return new Response(body, { status: 200, headers });
+}
+
+/** Whether `afterId` lies after the last event this turn has (in its Redis log, or its MySQL replay). */
+function isPastTheEnd(claim: TurnClaim, afterId: string, last: SseFrame | undefined): boolean {
+  if (last) return compareStreamIds(afterId, last.id) > 0;
+  // No log (yet, or any more). A running turn's log may not be written yet: its stream waits.
+  if (claim.status === "running") return false;
+  const synthetic = /^0-(\d+)$/.exec(afterId);
+  return synthetic !== null && Number(synthetic[1]) > replayLength(claim);
 }

@@ -50,16 +50,22 @@ async function append(key: string, count: number, from = 0): Promise<string[]> {
 /** What one subscriber received, and a way to wait until it holds `count` frames. */
 function collect(hub: TurnLogHub, key: string, afterId: string | null = null) {
   const frames: SseFrame[] = [];
+  const refusals: string[] = [];
   const waiters: { count: number; resolve: () => void }[] = [];
-  const subscription = hub.subscribe(key, afterId, (delivered) => {
-    frames.push(...delivered);
-    for (const waiter of [...waiters]) {
-      if (frames.length >= waiter.count) {
-        waiters.splice(waiters.indexOf(waiter), 1);
-        waiter.resolve();
+  const subscription = hub.subscribe(
+    key,
+    afterId,
+    (delivered) => {
+      frames.push(...delivered);
+      for (const waiter of [...waiters]) {
+        if (frames.length >= waiter.count) {
+          waiters.splice(waiters.indexOf(waiter), 1);
+          waiter.resolve();
+        }
       }
-    }
-  });
+    },
+    (reason) => refusals.push(reason),
+  );
   const until = (count: number, timeoutMs = 10_000) =>
     new Promise<void>((resolve, reject) => {
       if (frames.length >= count) return resolve();
@@ -75,7 +81,13 @@ function collect(hub: TurnLogHub, key: string, afterId: string | null = null) {
         },
       });
     });
-  return { frames, until, ids: () => frames.map((frame) => frame.id), close: () => subscription.close() };
+  return {
+    frames,
+    refusals,
+    until,
+    ids: () => frames.map((frame) => frame.id),
+    close: () => subscription.close(),
+  };
 }
 
 describe("relay hub", () => {
@@ -197,6 +209,45 @@ describe("relay hub", () => {
     } finally {
       proxy.close();
     }
+  });
+
+  test("a stream Redis refuses is dropped alone: 100 other streams keep receiving at normal latency", async () => {
+    const hub = startHub();
+    const keys = Array.from({ length: 100 }, (_, i) => `turn:many:${i}`);
+    const clients = keys.map((key) => collect(hub, key));
+    await Promise.all(keys.map((key) => append(key, 1)));
+    await Promise.all(clients.map((client) => client.until(1)));
+
+    // A key that is not a stream makes Redis refuse the whole multi-key XREAD, as an out-of-range id
+    // did before ids were checked: the hub must find it and drop only its subscriber.
+    await writer.set("turn:not-a-stream", "x");
+    const bad = collect(hub, "turn:not-a-stream");
+    await Bun.sleep(50);
+    const started = performance.now();
+    await Promise.all(keys.map((key) => append(key, 1, 1)));
+    await Promise.all(clients.map((client) => client.until(2, 3_000)));
+    const elapsedMs = performance.now() - started;
+
+    expect(bad.refusals).toHaveLength(1);
+    expect(bad.frames).toHaveLength(0);
+    expect(hub.streamCount).toBe(100);
+    // Normal here is a few ms; a reader stuck retrying a refused read backs off up to 2 s per try.
+    expect(elapsedMs).toBeLessThan(500);
+    for (const client of clients) expect(client.refusals).toHaveLength(0);
+  });
+
+  test("an id Redis would refuse is refused at subscribe and never joins the shared read", async () => {
+    const hub = startHub();
+    const good = collect(hub, "turn:good");
+    for (const id of ["99999999999999999999-0", "18446744073709551616-0", "1-18446744073709551616"]) {
+      const bad = collect(hub, "turn:good", id);
+      await Bun.sleep(10);
+      expect(bad.refusals).toHaveLength(1);
+    }
+    const ids = await append("turn:good", 2);
+    await good.until(2, 1_000);
+    expect(good.ids()).toEqual(ids);
+    expect(good.refusals).toHaveLength(0);
   });
 
   test("stop ends a blocked read at once", async () => {

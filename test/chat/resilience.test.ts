@@ -138,6 +138,83 @@ describe("resume", () => {
   });
 });
 
+describe("resume from ids that are not behind the turn's end", () => {
+  async function finishedTurn(tag: string) {
+    const user = await openSession(app);
+    const match = uniqueMatch(tag);
+    await script(match, [{ content: "All done here." }]);
+    const response = await send(app, user, `${tag} ${match}`);
+    const turnId = response.headers.get("x-turn-id") ?? "";
+    const live = await readSse(response);
+    const eventsUrl = `/v1/sessions/${user.sessionId}/turns/${turnId}/events`;
+    const resume = (lastEventId: string) =>
+      app.request(eventsUrl, { headers: { ...clientHeaders(user.userId), "last-event-id": lastEventId } });
+    return { user, turnId, live, resume };
+  }
+
+  test("an id above what Redis accepts is 400 and does not slow another user's turn", async () => {
+    const { resume } = await finishedTurn("range");
+    const started = performance.now();
+    const refused = await resume("99999999999999999999-0");
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe("invalid_header");
+
+    // Refused at the edge, it never reaches the relay every stream on this instance shares.
+    const other = await openSession(app);
+    const match = uniqueMatch("bystander");
+    await script(match, [{ content: "Still quick." }]);
+    const bystander = await readSse(await send(app, other, `bystander ${match}`), { timeoutMs: 5_000 });
+    expect(bystander.ended).toBe(true);
+    expect(tokenText(bystander.events)).toBe("Still quick.");
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+
+  test("past the end of a finished turn is 400 at once, never a stream that waits", async () => {
+    const { live, resume } = await finishedTurn("pastend");
+    const lastId = live.events.at(-1)?.id ?? "";
+    const [ms, seq] = lastId.split("-");
+    const started = performance.now();
+    const response = await resume(`${ms}-${Number(seq) + 1}`);
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: { message: string } }).error.message).toContain(
+      "Last-Event-ID",
+    );
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
+
+  test("from the id of `end` itself: `end` again, at once", async () => {
+    const { live, resume } = await finishedTurn("atend");
+    const end = live.events.at(-1);
+    expect(end?.event).toBe("end");
+    const started = performance.now();
+    const again = await readSse(await resume(end?.id ?? ""), { timeoutMs: 2_000 });
+    expect(again.ended).toBe(true);
+    expect(again.events.map((event) => [event.event, event.id])).toEqual([["end", end?.id ?? ""]]);
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
+
+  test("after the log expired: the replay's own ids resume exactly, its end again, past it 400", async () => {
+    const { user, turnId, resume } = await finishedTurn("replayids");
+    await app.deps.redis.redis.del(turnLogKey(turnId, 1));
+    const replay = await readSse(
+      await app.request(`/v1/sessions/${user.sessionId}/turns/${turnId}/events`, {
+        headers: clientHeaders(user.userId),
+      }),
+    );
+    expect(replay.events.map((event) => [event.event, event.id])).toEqual([
+      ["token", "0-1"],
+      ["done", "0-2"],
+      ["end", "0-3"],
+    ]);
+    // A client that got the token and dropped still gets `done` (it carries the whole answer).
+    const afterToken = await readSse(await resume("0-1"), { timeoutMs: 2_000 });
+    expect(afterToken.events.map((event) => event.event)).toEqual(["done", "end"]);
+    const afterEnd = await readSse(await resume("0-3"), { timeoutMs: 2_000 });
+    expect(afterEnd.events.map((event) => [event.event, event.id])).toEqual([["end", "0-3"]]);
+    expect((await resume("0-4")).status).toBe(400);
+  });
+});
+
 describe("limits and failures", () => {
   test("the wall-clock budget ends the turn with timeout and a failed claim", async () => {
     const budgetApp = buildTestApp({ HILO_TURN_BUDGET_MS: "1000" });

@@ -52,6 +52,22 @@ describe("parseLastEventId", () => {
     expect(parseLastEventId(" 1796159925409-3 ")).toBe("1796159925409-3");
     expect(parseLastEventId("0-2")).toBe("0-2");
   });
+  test("takes both parts up to 2^64-1, the largest Redis accepts", () => {
+    expect(parseLastEventId("18446744073709551615-18446744073709551615")).toBe(
+      "18446744073709551615-18446744073709551615",
+    );
+    expect(parseLastEventId("00000000000000000001-0")).toBe("00000000000000000001-0");
+  });
+  test("refuses ids Redis would refuse: either part above 2^64-1", () => {
+    for (const value of [
+      "99999999999999999999-0",
+      "18446744073709551616-0",
+      "0-18446744073709551616",
+      "18446744073709551615-99999999999999999999",
+    ]) {
+      expect(parseLastEventId(value)).toBeNull();
+    }
+  });
   test("refuses anything else", () => {
     for (const value of ["", "abc", "1-", "-1", "1-2-3", "1 -2", "123456789012345678901-0", "$", "+"]) {
       expect(parseLastEventId(value)).toBeNull();
