@@ -3,8 +3,9 @@ import { z } from "zod";
 
 export const MESSAGE_MAX_CHARS = 4_000;
 
-export const sessionParams = z.object({ id: z.string().min(1).max(64) });
-export const turnParams = z.object({ id: z.string().min(1).max(64), turnId: z.string().min(1).max(64) });
+// Any string routes here; one that is not an id we issued is a 404 before any query (routes.ts).
+export const sessionParams = z.object({ id: z.string() });
+export const turnParams = z.object({ id: z.string(), turnId: z.string() });
 
 export const pageQuery = z.object({
   cursor: z.string().min(1).max(200).optional(),

@@ -2,6 +2,7 @@
 // Thin: parse, call one verb, map the result.
 import { Elysia } from "elysia";
 import { decodeCursor } from "../db/cursor";
+import { isEntityId } from "../db/ids";
 import { clientAuth } from "../http/auth";
 import { invalidHeader, invalidRequest, notFound } from "../http/errors";
 import { findClaimById } from "./claims";
@@ -45,6 +46,12 @@ export function chatRoutes({ apiKey, services, openSessionPrompt }: ChatRouteOpt
 
   return new Elysia({ prefix: "/v1/sessions" })
     .use(clientAuth(apiKey))
+    .onBeforeHandle(({ params }) => {
+      // After the key and headers are checked, before any query: an id we never issued is not found.
+      const ids = (params ?? {}) as { id?: string; turnId?: string };
+      if (ids.id !== undefined && !isEntityId(ids.id)) throw notFound("session");
+      if (ids.turnId !== undefined && !isEntityId(ids.turnId)) throw notFound("turn");
+    })
     .post(
       "",
       async ({ client, set }) => {

@@ -3,13 +3,22 @@
 import { and, eq, lt, or, type SQL } from "drizzle-orm";
 import type { MySqlColumn } from "drizzle-orm/mysql-core";
 import { z } from "zod";
+import { isEntityId } from "./ids";
 
 export interface Cursor {
   at: Date;
   id: string;
 }
 
-const cursorShape = z.object({ t: z.number().int().nonnegative(), id: z.string().min(1).max(36) });
+/** The last millisecond MySQL's DATETIME(3) holds (9999-12-31 23:59:59.999 UTC); every row is within. */
+const LAST_DATETIME_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+// Only what a row of ours can produce: a time MySQL can store (a later one would be an Invalid Date
+// inside the driver, a 500) and one of our ids.
+const cursorShape = z.object({
+  t: z.number().int().min(0).max(LAST_DATETIME_MS),
+  id: z.string().refine(isEntityId),
+});
 
 export function encodeCursor(cursor: Cursor): string {
   return Buffer.from(JSON.stringify({ t: cursor.at.getTime(), id: cursor.id })).toString("base64url");

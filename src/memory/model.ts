@@ -9,8 +9,8 @@ export const memoryPageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(MEMORY_PAGE_MAX_LIMIT).default(MEMORY_PAGE_DEFAULT_LIMIT),
 });
 
-// UUIDv7 text; anything longer cannot be an id of ours, so it is refused before the database sees it.
-export const memoryParams = z.object({ id: z.string().min(1).max(64) });
+// Any string routes here; one that is not an id we issued is a 404 before any query (routes.ts).
+export const memoryParams = z.object({ id: z.string() });
 
 export const memoryList = z.object({
   memories: z.array(

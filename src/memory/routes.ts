@@ -2,6 +2,7 @@
 // Thin: parse, call one verb, map the result. Another user's memory is answered 404, like a missing one.
 import { Elysia } from "elysia";
 import { decodeCursor } from "../db/cursor";
+import { isEntityId } from "../db/ids";
 import { clientAuth } from "../http/auth";
 import { invalidRequest, notFound } from "../http/errors";
 import type { AppDb } from "../infra/app-db";
@@ -59,6 +60,8 @@ export function memoryRoutes({ apiKey, db, cache }: MemoryRouteOptions) {
     .delete(
       "/:id",
       async ({ client, params, set }) => {
+        // An id we never issued (another case, a trailing space) names nothing: answered before any query.
+        if (!isEntityId(params.id)) throw notFound("memory");
         const deleted = await deleteMemory({
           ctx: { userId: client.userId, db, cache },
           input: { memoryId: params.id },

@@ -49,7 +49,8 @@ describe("DELETE /v1/memories/:id with bad input", () => {
     await expectError(await deleteMemory(app, userId, Bun.randomUUIDv7()), 404, "not_found");
   });
 
-  test("an id longer than any id we issue is a 400", async () => {
-    await expectError(await deleteMemory(app, userId, "x".repeat(65)), 400, "invalid_request");
+  test("an id in no format we issue (too long, not a UUIDv7) is a 404 like any unknown id", async () => {
+    await expectError(await deleteMemory(app, userId, "x".repeat(65)), 404, "not_found");
+    await expectError(await deleteMemory(app, userId, "not-a-uuid"), 404, "not_found");
   });
 });

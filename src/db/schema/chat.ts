@@ -10,7 +10,7 @@ import {
   uniqueIndex,
   varchar,
 } from "drizzle-orm/mysql-core";
-import { id, userId, utc } from "./columns";
+import { exactText, id, userId, utc } from "./columns";
 
 export const chatSessions = mysqlTable(
   "chat_sessions",
@@ -52,7 +52,7 @@ export const turnClaims = mysqlTable(
     id: id().primaryKey(),
     userId: userId(),
     sessionId: id("session_id").notNull(),
-    idempotencyKey: varchar("idempotency_key", { length: 128 }).notNull(),
+    idempotencyKey: exactText("idempotency_key", { length: 128 }).notNull(),
     // sha256 of the request body: the same key with another body is a client bug (422).
     requestHash: char("request_hash", { length: 64 }).notNull(),
     status: mysqlEnum("status", ["running", "done", "failed"]).notNull(),

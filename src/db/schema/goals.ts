@@ -14,7 +14,7 @@ import {
   uniqueIndex,
   varchar,
 } from "drizzle-orm/mysql-core";
-import { id, userId, utc } from "./columns";
+import { exactText, id, userId, utc } from "./columns";
 
 export const GOAL_STATUSES = [
   "awaiting_confirmation",
@@ -31,7 +31,7 @@ export const goals = mysqlTable(
   {
     id: id().primaryKey(),
     userId: userId(),
-    watchId: varchar("watch_id", { length: 64 }).notNull(),
+    watchId: exactText("watch_id", { length: 64 }).notNull(),
     sessionId: id("session_id"),
     description: text("description").notNull(),
     status: mysqlEnum("status", GOAL_STATUSES).notNull(),

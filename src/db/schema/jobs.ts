@@ -1,7 +1,7 @@
 // Background tasks started on demand (QA evaluation runs) and the per-question results they record.
 import { sql } from "drizzle-orm";
 import { index, int, json, mysqlEnum, mysqlTable, text, varchar } from "drizzle-orm/mysql-core";
-import { id, utc } from "./columns";
+import { exactText, id, utc } from "./columns";
 
 export const backgroundTasks = mysqlTable(
   "background_tasks",
@@ -12,7 +12,7 @@ export const backgroundTasks = mysqlTable(
     params: json("params"),
     result: json("result"),
     error: text("error"),
-    requestedBy: varchar("requested_by", { length: 64 }),
+    requestedBy: exactText("requested_by", { length: 64 }),
     createdAt: utc("created_at").notNull().default(sql`CURRENT_TIMESTAMP(3)`),
     startedAt: utc("started_at"),
     heartbeatAt: utc("heartbeat_at"),

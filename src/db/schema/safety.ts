@@ -1,13 +1,13 @@
 // One row per safety-layer decision. Never holds raw personal information: categories and actions only.
 import { sql } from "drizzle-orm";
 import { bigint, index, json, mysqlTable, tinyint, varchar } from "drizzle-orm/mysql-core";
-import { id, utc } from "./columns";
+import { id, userId, utc } from "./columns";
 
 export const safetyAudit = mysqlTable(
   "safety_audit",
   {
     id: bigint("id", { mode: "number", unsigned: true }).autoincrement().primaryKey(),
-    userId: varchar("user_id", { length: 64 }).notNull(),
+    userId: userId(),
     sessionId: id("session_id"),
     turnId: id("turn_id"),
     layer: tinyint("layer").notNull(),
