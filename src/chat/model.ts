@@ -1,5 +1,6 @@
 // Request and response schemas of the chat routes: the contract the mobile apps build against.
 import { z } from "zod";
+import { hasVisibleText } from "../safety/normalise";
 
 export const MESSAGE_MAX_CHARS = 4_000;
 
@@ -16,7 +17,8 @@ export const sendBody = z.object({
   message: z
     .string()
     .trim()
-    .min(1, "message must not be empty")
+    .min(1, { error: "message must not be empty", abort: true })
+    .refine(hasVisibleText, "message must contain visible text")
     .refine(
       (text) => Array.from(text).length <= MESSAGE_MAX_CHARS,
       `message must be at most ${MESSAGE_MAX_CHARS} characters`,

@@ -1,5 +1,22 @@
 // Text shaping shared by the safety regexes: one lower-case, straight-apostrophe form to match
-// against, and the sentence split Layer 3 and the emergency past-tense rule work on.
+// against, the sentence split Layer 3 and the emergency past-tense rule work on, and the test for
+// whether a message has anything a reader could see.
+
+/**
+ * A character that renders as nothing or as blank space: whitespace, controls, format characters
+ * (zero-width space and joiners, word joiner, BOM, soft hyphen, bidi marks, embeddings and
+ * isolates, tags), the other default-ignorable code points (variation selectors, Hangul fillers)
+ * and the blank Braille pattern, which pads text in chat apps like a space.
+ */
+const VISIBLE = /[^\p{White_Space}\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}\u2800]/u;
+
+/**
+ * Whether the text has at least one character that renders. A message of only zero-width and bidi
+ * characters reads as empty and is refused like an empty one; the text itself is never altered.
+ */
+export function hasVisibleText(text: string): boolean {
+  return VISIBLE.test(text);
+}
 
 /**
  * Lower-cases, straightens typographic apostrophes and quotes, and collapses runs of spaces and

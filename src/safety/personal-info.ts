@@ -1,10 +1,12 @@
-// Layer 1 personal-information redaction: phone numbers, e-mail addresses, US social security
-// numbers and payment cards are replaced in place; every other number is left alone.
+// Layer 1 personal-information redaction: phone numbers, e-mail addresses (also spelled out, as
+// "jane at example dot com"), US social security numbers and payment cards are replaced in place;
+// every other number is left alone.
 //
 // Health users type numbers all the time (128/82, 07:30, 12,345 steps, order #123456789,
 // HILO-8F2K-19X3), so a number is only redacted when its shape says what it is:
 // - it is found as a run of digit groups joined by single spaces, dashes or dots (never "/",
-//   ":" or ","), not glued to a letter, "#", "/", "-" or "." on either side;
+//   ":" or ","), not glued to a letter, "#", "/", "-" or "." on either side, except on its left
+//   to a phone word ("call07700 900123", "phone+44…", "Tel.0170…");
 // - a word just before it can exempt it (order, ref, serial, device, id, IMEI, invoice…) or
 //   claim it (phone, call, card, visa, SSN…);
 // - then the shape decides: "+" or "00" international, NANP 3-3-4 with valid area and exchange,
@@ -37,10 +39,64 @@ const PLACEHOLDER: Record<PersonalInfoCategory, string> = {
 const EMAIL = /(?<![\w.%+-])[\w.%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
 
 /**
+ * "@" spelled out: bracketed ("[at]", "(at)", "{at}", "<at>", also "(@)") or the bare word "at"
+ * (English, German), "arroba" (Spanish) or "arobase" (French) between spaces.
+ */
+const SPELLED_AT = String.raw`\s*[\[({<]\s*(?:at|@|arroba|arobase)\s*[\])}>]\s*|\s+(?:at|arroba|arobase)\s+`;
+/** "." spelled out the same ways ("dot", German "Punkt", Spanish "punto", French "point"), or a literal dot. */
+const SPELLED_DOT = String.raw`\s*[\[({<]\s*(?:dot|punkt|punto|point)\s*[\])}>]\s*|\s+(?:dot|punkt|punto|point)\s+|\.`;
+const LOCAL_TOKEN = String.raw`[\p{L}\p{N}][\p{L}\p{N}_%+-]*`;
+const DOMAIN_LABEL = String.raw`[\p{L}\p{N}][\p{L}\p{N}-]*`;
+/** Generic TLDs people write, or any two letters (country codes: uk, de, fr, es, io…). */
+const TOP_LEVEL_DOMAIN = "com|org|net|edu|gov|mil|int|info|biz|name|pro|mobi|app|dev|xyz|[a-z]{2}";
+
+/**
+ * An e-mail address with "@" or "." spelled out: a local part of one to three tokens, an "at",
+ * one to four domain labels and a top-level domain. The repetitions are bounded and a match is
+ * only entered at the start of a token, so the scan stays linear. `isSpelledOutEmail` then weeds
+ * out sentences the shape also fits ("looked at webmd.com", "at this point in time").
+ */
+const SPELLED_OUT_EMAIL = new RegExp(
+  String.raw`(?<![\p{L}\p{N}_.%+@'’/-])(?<local>${LOCAL_TOKEN}(?:(?:${SPELLED_DOT})${LOCAL_TOKEN}){0,2})` +
+    `(?<at>${SPELLED_AT})(?<domain>${DOMAIN_LABEL}(?:(?:${SPELLED_DOT})${DOMAIN_LABEL}){0,3})` +
+    String.raw`(?<lastDot>${SPELLED_DOT})(?<tld>${TOP_LEVEL_DOMAIN})(?![\p{L}\p{N}_-]|\.[\p{L}\p{N}])`,
+  "giu",
+);
+
+/**
+ * Words that end a phrase before a bare "at" followed by a place, a time or a website: "looked at
+ * webmd.com", "the guidance at nhs.uk", "info at hilo.com". A local part that is one of them is
+ * not a mailbox (role addresses such as info@ or support@ are not personal anyway).
+ */
+const WORDS_BEFORE_AT = new Set(
+  [
+    // pronouns, places and forms of "be" and "have"
+    "i it me you him her us we they them this that one here there home online",
+    "is am are was were be been being has have had",
+    // verbs that take "at" a place, a time or a site
+    "look looks looked looking stay stays stayed staying arrive arrived work works worked working",
+    "live lives lived living find found read check checked see seen saw visit visited go went get got",
+    "buy bought sold order ordered book booked sign signed up register registered shop shopped",
+    "posted hosted published listed located mentioned recommended linked contacted available",
+    "meet met start started stop stopped wake woke ate slept",
+    // things a website offers
+    "info information more details help support contact advice guidance guide article page site",
+    "website app tool calculator forum blog post summary form survey portal service store",
+  ].flatMap((words) => words.split(" ")),
+);
+
+/**
  * A run of digit groups: an optional "+", then groups of digits (optionally in parentheses)
  * joined by one space, dash or dot, or by nothing after a closing parenthesis: "(212)555-0147".
+ * It starts after a character that does not glue it to a longer token, or right after a word that
+ * names a phone number, typed without a space ("call07700 900123", "mynumberis+44…", "Tel.0170…");
+ * the shape still decides, so "number12345678" or "ordernumber07700900123" stay as they are.
  */
-const DIGIT_RUN = /(?<![\p{L}\p{N}_#/.,+@\\-])\+?(?:\(\d+\)|\d+)(?:(?:[ .-]|(?<=\)))(?:\(\d+\)|\d+))*/gu;
+const GLUED_PHONE_WORD = String.raw`(?<![\p{L}\p{N}_])(?:my)?(?:phone|telephone|tel|mobile|mob|cell|cellphone|call|text|sms|whatsapp|landline|fax|handy|number|num[eé]ro|nummer|telefon)(?:number|no|nr)?(?:is|es|ist)?[.#=-]?`;
+const DIGIT_RUN = new RegExp(
+  String.raw`(?:(?<![\p{L}\p{N}_#/.,+@\\-])|(?<=${GLUED_PHONE_WORD}))\+?(?:\(\d+\)|\d+)(?:(?:[ .-]|(?<=\)))(?:\(\d+\)|\d+))*`,
+  "giu",
+);
 const DIGIT_GROUP = /\(?\d+\)?/g;
 
 /** Characters that glue a run to a longer token on its right ("20mg", "128/82", "97%"). */
@@ -82,6 +138,7 @@ export function redactPersonalInfo(text: string): RedactionResult {
       spans.push({ category: "pii_email", start: match.index, end: match.index + match[0].length });
     }
   }
+  spans.push(...spelledOutEmails(text, spans));
   for (const match of text.matchAll(DIGIT_RUN)) {
     const start = match.index;
     if (spans.some((span) => start < span.end && start + match[0].length > span.start)) continue;
@@ -96,6 +153,61 @@ export function redactPersonalInfo(text: string): RedactionResult {
   }
   return { text: redacted + text.slice(cursor), spans };
 }
+
+function spelledOutEmails(text: string, emails: PersonalInfoSpan[]): PersonalInfoSpan[] {
+  const found: PersonalInfoSpan[] = [];
+  SPELLED_OUT_EMAIL.lastIndex = 0;
+  for (let match = SPELLED_OUT_EMAIL.exec(text); match !== null; match = SPELLED_OUT_EMAIL.exec(text)) {
+    const start = match.index;
+    const end = start + match[0].length;
+    if (
+      isSpelledOutEmail(match[0], match.groups ?? {}) &&
+      !emails.some((span) => start < span.end && end > span.start)
+    ) {
+      found.push({ category: "pii_email", start, end });
+    } else {
+      // A rejected match consumes nothing: a real address may start inside it ("me at jane dot de at …").
+      SPELLED_OUT_EMAIL.lastIndex = start + 1;
+    }
+  }
+  return found;
+}
+
+/** The checks on a spelled-out address's parts that a regex cannot say simply. */
+function isSpelledOutEmail(address: string, parts: Record<string, string | undefined>): boolean {
+  const { local = "", at = "", domain = "", lastDot = "", tld = "" } = parts;
+  const atWord = at.trim().toLowerCase();
+  // "Mum at home.It was late": after a literal dot a top-level domain is in one case, never Title case.
+  if (lastDot === "." && tld !== tld.toLowerCase() && tld !== tld.toUpperCase()) return false;
+  // "reading at 6.am", "meet at 5 dot 30": a domain name starts with a word, not a time.
+  if (!/^[\p{L}\p{N}-]*\p{L}/u.test(domain)) return false;
+  // Web addresses are not mailboxes: "leaflet at www.nhs.uk".
+  if (/^www\b/i.test(domain)) return false;
+  // French "point" for "." only next to French "arobase": "pain at this point in time" is English.
+  if (/[\s[({<]point[\s\])}>]/i.test(address) && !atWord.includes("arobase")) return false;
+  if (atWord === "at" && WORDS_BEFORE_AT.has(local.toLowerCase())) return false;
+  // The least disguised form, a bare "at" and one real dot before a two-letter ending, is also a
+  // missing space in a sentence ("my pressure at home.it was 140"): it needs one more sign of a
+  // mailbox, a name with ".", "_" or a digit, a domain of several labels, or a mail provider.
+  if (
+    atWord === "at" &&
+    lastDot === "." &&
+    tld.length === 2 &&
+    !domain.includes(".") &&
+    !/[._\d]/.test(local) &&
+    !MAIL_PROVIDERS.has(domain.toLowerCase())
+  ) {
+    return false;
+  }
+  return true;
+}
+
+/** Mail providers whose name alone marks "x at provider.de" as an address. */
+const MAIL_PROVIDERS = new Set(
+  "gmail googlemail yahoo ymail hotmail outlook live msn icloud me mac aol gmx web t-online freenet posteo mailbox proton protonmail pm tutanota zoho yandex mail orange free laposte sfr wanadoo libero virgilio telefonica movistar btinternet sky virginmedia".split(
+    " ",
+  ),
+);
 
 /**
  * Classifies a run of digit groups. The whole run is tried first; if it is not personal
@@ -202,14 +314,16 @@ function classifyNumber(text: string, groups: DigitGroup[]): PersonalInfoCategor
     return words;
   };
 
-  const ssn = ssnShape(groups, digits);
+  // A leading "+" is a dialling prefix: "whatsapp:+4915112345678" is a phone even where its digits pass Luhn.
+  const international = raw.startsWith("+");
+  const ssn = international ? undefined : ssnShape(groups, digits);
   if (ssn !== undefined) {
     const claimed = SSN_CONTEXT.test(context().before);
     if (ssn === "formatted" || claimed) {
       return context().nearest === "exempt" && !claimed ? undefined : "pii_ssn";
     }
   }
-  if (isCardNumber(groups, digits)) {
+  if (!international && isCardNumber(groups, digits)) {
     return context().nearest === "exempt" && !CARD_CONTEXT.test(context().before) ? undefined : "pii_card";
   }
   if (looksLikeDate(raw)) return undefined;

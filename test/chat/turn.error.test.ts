@@ -1,5 +1,9 @@
 // Every bad input to the chat routes gets the right 4xx JSON and stores nothing.
+
 import { afterAll, describe, expect, test } from "bun:test";
+import { randomUUID } from "node:crypto";
+import { readSse } from "../support/sse";
+import { requestsMatching } from "../support/standin";
 import { buildTestApp, clientHeaders, newIdempotencyKey, openSession, send } from "./harness";
 
 const app = buildTestApp();
@@ -63,6 +67,45 @@ describe("sending", () => {
       expect(await messageCount(user)).toBe(0);
     });
   }
+
+  // Each message carries a random id spelled in zero-width characters (U+200B for 0, U+200C for 1),
+  // so the stand-in's record shows whether this very message ever reached the model.
+  const invisibleId = () =>
+    Array.from(randomUUID().replace(/-/g, ""), (hex) =>
+      Number.parseInt(hex, 16).toString(2).padStart(4, "0").replace(/0/g, "\u200b").replace(/1/g, "\u200c"),
+    ).join("");
+  const invisible: [string, string][] = [
+    ["zero-width spaces, joiners, word joiner and BOM", "\u200b\u200d\u2060\ufeff"],
+    ["a soft hyphen between spaces", " \u00ad \n"],
+    [
+      "bidi marks, embeddings and isolates",
+      "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069",
+    ],
+    ["a Hangul filler, a variation selector and a tag character", "\u3164\ufe0f\u{e0041}"],
+  ];
+  for (const [name, characters] of invisible) {
+    test(`a message of only ${name} is 400, stores nothing and calls no model`, async () => {
+      const user = await openSession(app);
+      const id = invisibleId();
+      const response = await send(app, user, `${characters}${id}\t`);
+      await expectError(response, 400, "invalid_request", "visible");
+      expect(await messageCount(user)).toBe(0);
+      expect(await requestsMatching(id)).toHaveLength(0);
+    });
+  }
+
+  test("a message with visible text among zero-width characters is accepted and stored as sent", async () => {
+    const user = await openSession(app);
+    const message = `\u200bhow was my\u200d week?\u2060 ${randomUUID()}`;
+    const response = await send(app, user, message);
+    expect(response.status).toBe(200);
+    await readSse(response);
+    const listed = await app.request(`/v1/sessions/${user.sessionId}/messages`, {
+      headers: clientHeaders(user.userId),
+    });
+    const { messages } = (await listed.json()) as { messages: { role: string; content: string }[] };
+    expect(messages.find((stored) => stored.role === "user")?.content).toBe(message);
+  });
 
   test("a message of exactly 4,000 characters is accepted", async () => {
     const user = await openSession(app);

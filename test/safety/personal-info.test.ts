@@ -25,10 +25,46 @@ describe("redactPersonalInfo replaces personal information in place", () => {
     { text: "call 555-0134", redacted: "call [phone]" },
     { text: "call 415 555 0134 8am", redacted: "call [phone] 8am" },
     { text: "415 555 0134 415 555 0199", redacted: "[phone] [phone]" },
+    // phones glued to the word or symbol before them
+    { text: "phone+447700900123", redacted: "phone[phone]" },
+    { text: "tel:07700900123", redacted: "tel:[phone]" },
+    { text: "call07700 900 123", redacted: "call[phone]" },
+    { text: "mynumberis+44 7700 900123", redacted: "mynumberis[phone]" },
+    { text: "whatsapp:+4915112345678", redacted: "whatsapp:[phone]" },
+    { text: "Tel.0170 1234567", redacted: "Tel.[phone]" },
+    { text: "phone#07700900123", redacted: "phone#[phone]" },
+    { text: "CALL4155550134 after 6", redacted: "CALL[phone] after 6" },
+    { text: "sms-555-0134", redacted: "sms-[phone]" },
+    { text: "mobile=+33612345678", redacted: "mobile=[phone]" },
+    { text: "phonenumber07700900123", redacted: "phonenumber[phone]" },
+    { text: "Telefon0170 1234567", redacted: "Telefon[phone]" },
     // e-mail
     { text: "mail jane.doe@example.com now", redacted: "mail [email] now" },
     { text: "j_smith+bp@mail.example.co.uk", redacted: "[email]" },
     { text: "a@b.io,c@d.org", redacted: "[email],[email]" },
+    // e-mail with "@" or "." spelled out
+    { text: "name dot surname at example dot com", redacted: "[email]" },
+    { text: "john.smith at gmail dot com", redacted: "[email]" },
+    { text: "john [at] example [dot] com", redacted: "[email]" },
+    { text: "john(at)example(dot)org", redacted: "[email]" },
+    { text: "jane at example.co.uk", redacted: "[email]" },
+    { text: "john AT example DOT com", redacted: "[email]" },
+    { text: "Jane At Example Dot Com", redacted: "[email]" },
+    { text: "write to jane at example dot co dot uk please", redacted: "write to [email] please" },
+    { text: "email: j_smith99 at mail.example.org.", redacted: "email: [email]." },
+    { text: "john{at}example{dot}io", redacted: "[email]" },
+    { text: "john <at> example <dot> com", redacted: "[email]" },
+    { text: "john (@) example (dot) net", redacted: "[email]" },
+    { text: "jane [at] example.com", redacted: "[email]" },
+    { text: "nick(dot)treleaven(at)btinternet(dot)com", redacted: "[email]" },
+    { text: "contact me at jane dot de at gmail dot com", redacted: "contact me at [email]" },
+    { text: "max at gmx.de", redacted: "[email]" },
+    { text: "j.smith at example.de", redacted: "[email]" },
+    { text: "anna99 at example.fr", redacted: "[email]" },
+    { text: "Mail: max punkt mustermann at beispiel punkt de", redacted: "Mail: [email]" },
+    { text: "mi correo es juan arroba ejemplo punto es", redacted: "mi correo es [email]" },
+    { text: "juan.perez arroba correo punto com", redacted: "[email]" },
+    { text: "écrivez à jean point dupont arobase exemple point fr", redacted: "écrivez à [email]" },
     // SSN
     { text: "SSN 123-45-6789", redacted: "SSN [ssn]" },
     { text: "social security number 219 09 9999", redacted: "social security number [ssn]" },
@@ -79,6 +115,31 @@ describe("redactPersonalInfo leaves numbers that are not personal information", 
     "666-12-3456, 000-12-3456, 900-12-3456 (invalid SSN areas)",
     "zip 94107",
     "weights 81.5 82.0 81.2",
+    // glued to a word that is not a phone word, or a shape that is not a phone
+    "ordernumber07700900123",
+    "hotel0123456789",
+    "callback12345678",
+    "number12345678",
+    "SN-07700900123 and Order#07700900123",
+    "call2026-03-08 at 07:30",
+    "text128/82",
+    // sentences with "at" and "dot" or a dot that are not addresses
+    "I was at home dot",
+    "look at it",
+    "meet at 5 dot 30",
+    "my pressure was 130 at 9am",
+    "reading at 6.am and 7.30",
+    "took it at 8 dot 15, then at 9.45",
+    "I read about it at webmd.com",
+    "the guidance at nhs.uk says so",
+    "Leaflet at www.nhs.uk",
+    "Mum at home.It was late",
+    "my pressure at home.it was 140",
+    "felt dizzy at work.so I sat down",
+    "pain at this point in time",
+    "at the clinic dot at the centre",
+    "he's at work dot com",
+    "a las 9 en punto",
   ];
   for (const text of untouched) {
     test(JSON.stringify(text), () => {
@@ -96,6 +157,14 @@ describe("redactPersonalInfo spans", () => {
     expect(spans.map((span) => [span.category, text.slice(span.start, span.end)])).toEqual([
       ["pii_phone", "(415) 555-0134"],
       ["pii_email", "jane@example.com"],
+    ]);
+  });
+
+  test("a spelled-out e-mail is an e-mail from its first to its last word", () => {
+    const text = "reach jane dot doe [at] example [dot] co [dot] uk, thanks";
+    const { spans } = redactPersonalInfo(text);
+    expect(spans.map((span) => [span.category, text.slice(span.start, span.end)])).toEqual([
+      ["pii_email", "jane dot doe [at] example [dot] co [dot] uk"],
     ]);
   });
 
