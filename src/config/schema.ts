@@ -68,6 +68,9 @@ export const configSchema = z
 
     HILO_STARTUP_CHECK_TIMEOUT_MS: int(100, 120_000).default(5_000),
     HILO_HEALTH_CHECK_TIMEOUT_MS: int(50, 30_000).default(1_000),
+    // /health needs no key: one probe round's verdict serves every call for this long (0: every call
+    // probes). A second is fresher than any load balancer's interval and caps the datastores' cost.
+    HILO_HEALTH_REUSE_MS: int(0, 60_000).default(1_000),
     HILO_SHUTDOWN_GRACE_MS: int(0, 120_000).default(10_000),
     // The model endpoint is checked at start; set false where egress to it is not allowed at boot.
     HILO_CHECK_MODEL_AT_START: flag.default(true),

@@ -1,5 +1,6 @@
-// The /health verdict: one boolean per dependency, "degraded" when any is down. The model endpoint
-// is probed at most every MODEL_PROBE_TTL_MS so load-balancer polling does not hammer the provider.
+// The /health verdict: one boolean per dependency, "degraded" when any is down. Datastores are probed
+// at most once per HILO_HEALTH_REUSE_MS per instance, the model endpoint at most every
+// MODEL_PROBE_TTL_MS, so polling (or a flood) does not load them.
 import type { DependencyName } from "../infra/dependency";
 import { type Deps, probeDeps } from "../lifecycle/dependencies";
 
@@ -12,13 +13,32 @@ export interface HealthReport {
 }
 
 export function createHealthProbe(deps: Deps, version: string): () => Promise<HealthReport> {
+  const reuseMs = deps.config.HILO_HEALTH_REUSE_MS;
   let model: { ok: boolean; at: number } | undefined;
-  return async () => {
+  let latest: { report: HealthReport; at: number } | undefined;
+  let inFlight: Promise<HealthReport> | null = null;
+
+  const probeRound = async (): Promise<HealthReport> => {
     const modelFresh = model && performance.now() - model.at < MODEL_PROBE_TTL_MS;
     const checks = await probeDeps(deps, modelFresh ? ["model"] : []);
     if (modelFresh && model) checks.model = model.ok;
     else model = { ok: checks.model, at: performance.now() };
     const status = Object.values(checks).every(Boolean) ? "ok" : "degraded";
     return { status, checks, version };
+  };
+
+  // /health needs no key, so anyone can call it at any rate: one probe round in flight at a time,
+  // its verdict reused for HILO_HEALTH_REUSE_MS, bounds what it costs the datastores per instance.
+  return () => {
+    if (latest && performance.now() - latest.at < reuseMs) return Promise.resolve(latest.report);
+    inFlight ??= probeRound()
+      .then((report) => {
+        latest = { report, at: performance.now() };
+        return report;
+      })
+      .finally(() => {
+        inFlight = null;
+      });
+    return inFlight;
   };
 }

@@ -29,10 +29,40 @@ describe("GET /health", () => {
   });
 });
 
+describe("a flood of /health", () => {
+  test("costs the datastores one probe round per reuse window, however many calls arrive", async () => {
+    const app = buildTestApp({ HILO_HEALTH_REUSE_MS: "1000" });
+    try {
+      let rounds = 0;
+      const check = app.deps.appDb.check.bind(app.deps.appDb);
+      app.deps.appDb.check = async () => {
+        rounds++;
+        await Bun.sleep(50); // a slow database: calls arriving meanwhile must join this round
+        return check();
+      };
+      const first = await Promise.all(Array.from({ length: 200 }, () => health(app)));
+      expect(rounds).toBe(1);
+      for (const report of first) expect(report.status).toBe("ok");
+      await Promise.all(Array.from({ length: 200 }, () => health(app)));
+      expect(rounds).toBe(1);
+      await Bun.sleep(1_100);
+      await Promise.all(Array.from({ length: 50 }, () => health(app)));
+      expect(rounds).toBe(2);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
 describe("a dependency going away at run time", () => {
   test("health says degraded, other routes keep serving, and it recovers when the dependency returns", async () => {
     const redis = await startPrivateRedis();
-    const app = buildTestApp({ REDIS_URL: redis.url, HILO_HEALTH_CHECK_TIMEOUT_MS: "300" });
+    // Every call probes here (no reuse), so the verdict changes the moment the dependency does.
+    const app = buildTestApp({
+      REDIS_URL: redis.url,
+      HILO_HEALTH_CHECK_TIMEOUT_MS: "300",
+      HILO_HEALTH_REUSE_MS: "0",
+    });
     try {
       expect((await health(app)).checks.redis).toBe(true);
 
