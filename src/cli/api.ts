@@ -2,7 +2,10 @@
 import { createChat } from "../chat/compose";
 import { startReconciler } from "../chat/reconciler";
 import { createApp } from "../http/app";
+import { errorResponse } from "../http/errors";
 import type { StartService } from "../lifecycle/run";
+
+const BUN_BODY_BACKSTOP_BYTES = 1024 * 1024 * 1024;
 
 export const startApi: StartService = async (deps, log) => {
   const { config } = deps;
@@ -11,10 +14,21 @@ export const startApi: StartService = async (deps, log) => {
   const app = createApp({ deps, log, chat }).listen({
     hostname: config.HOST,
     port: config.PORT,
-    maxRequestBodySize: config.HILO_MAX_BODY_BYTES,
+    // The app reads bodies itself and answers one over HILO_MAX_BODY_BYTES with the JSON 413 (by its
+    // Content-Length before reading, or as soon as a chunked body passes it). Bun's own limit, whose
+    // 413 has no body, is only a backstop far above it.
+    maxRequestBodySize: BUN_BODY_BACKSTOP_BYTES,
     // Bun closes idle connections after 10 s by default; SSE streams send keep-alives well within
     // this, and this bound still reaps dead keep-alive sockets.
     idleTimeout: 120,
+    // Never Bun's developer error page (HTML with paths and source lines), in any mode.
+    development: false,
+    // Reached only when the app's own error mapping throws (a request target no URL parser accepts
+    // used to): still the one JSON shape, and the log stays JSON.
+    error: (error) => {
+      log.error("request failed outside the app's error mapping", { error });
+      return errorResponse(500, "internal", "internal error");
+    },
   });
   const server = app.server;
   if (!server) throw new Error("the HTTP server did not start");

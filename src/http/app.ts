@@ -9,6 +9,7 @@ import { memoryRoutes } from "../memory/routes";
 import { createHealthProbe } from "../observability/health";
 import type { Logger } from "../observability/logger";
 import { VERSION } from "../version";
+import { readJsonBody, requestPath } from "./body";
 import { ApiError, errorBody, errorResponse } from "./errors";
 import { healthRoutes } from "./routes/health";
 import { meRoutes } from "./routes/me";
@@ -31,7 +32,11 @@ export function createApp({ deps, log, chat }: AppOptions) {
         return errorResponse(413, "payload_too_large", `request body exceeds ${maxBodyBytes} bytes`);
       }
     })
-    .onError(({ code, error, set, request }) => {
+    // Every body is read here, capped: Bun's own limit sits far above ours only as a backstop.
+    .onParse({ as: "global" }, ({ request }) => readJsonBody(request, maxBodyBytes))
+    .onError(({ code, error: thrown, set, request }) => {
+      // Elysia wraps whatever the body parser throws (our 413 and 400s included) in its ParseError.
+      const error = code === "PARSE" && thrown.cause instanceof ApiError ? thrown.cause : thrown;
       if (error instanceof ApiError) {
         set.status = error.status;
         return errorBody(error.code, error.message);
@@ -45,10 +50,10 @@ export function createApp({ deps, log, chat }: AppOptions) {
           return errorBody("invalid_json", "request body is not valid JSON");
         case "NOT_FOUND":
           set.status = 404;
-          return errorBody("not_found", `no route for ${request.method} ${new URL(request.url).pathname}`);
+          return errorBody("not_found", `no route for ${request.method} ${requestPath(request)}`);
         default:
           // Anything else is our bug or a dependency failing: log it in full, answer without details.
-          log.error("unhandled error", { error, path: new URL(request.url).pathname });
+          log.error("unhandled error", { error, path: requestPath(request) });
           set.status = 500;
           return errorBody("internal", "internal error");
       }
