@@ -86,7 +86,11 @@ export async function findClaimById(db: AppDb, userId: string, turnId: string): 
   return rows[0] ?? null;
 }
 
-async function findClaimByKey(db: AppDb, userId: string, idempotencyKey: string): Promise<TurnClaim | null> {
+export async function findClaimByKey(
+  db: AppDb,
+  userId: string,
+  idempotencyKey: string,
+): Promise<TurnClaim | null> {
   const rows = await db
     .select()
     .from(turnClaims)

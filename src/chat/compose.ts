@@ -39,6 +39,7 @@ export function createChat(deps: Deps, log: Logger): Chat {
   const llm = createLlm(deps.model.openai, {
     log,
     maxConcurrent: config.HILO_MAX_CONCURRENT_MODEL_CALLS,
+    maxCallsPerMinute: config.HILO_MODEL_CALLS_PER_MINUTE,
     tracing: deps.tracing,
   });
   const tools = createToolRegistry(ALL_TOOLS);

@@ -5,7 +5,10 @@ import { decodeCursor } from "../db/cursor";
 import { isEntityId } from "../db/ids";
 import { clientAuth } from "../http/auth";
 import { invalidHeader, invalidRequest, notFound } from "../http/errors";
+import { v1Operation } from "../http/openapi-contract";
+import type { TurnLimits } from "../limits";
 import { findClaimById } from "./claims";
+import { turnEventStreamResponse } from "./event-stream-contract";
 import {
   acceptedTurn,
   createdSession,
@@ -30,11 +33,13 @@ export interface ChatRouteOptions {
   services: ChatServices;
   /** Builds the session's system prompt once, at open. */
   openSessionPrompt(userId: string): Promise<string>;
+  /** Per-user turn limits and the model-call ceiling, checked before a new turn is stored. */
+  turnLimits: TurnLimits;
 }
 
 const TAGS = ["chat"];
 
-export function chatRoutes({ apiKey, services, openSessionPrompt }: ChatRouteOptions) {
+export function chatRoutes({ apiKey, services, openSessionPrompt, turnLimits }: ChatRouteOptions) {
   const db = services.deps.appDb.db;
 
   const parseCursor = (value: string | undefined) => {
@@ -59,7 +64,15 @@ export function chatRoutes({ apiKey, services, openSessionPrompt }: ChatRouteOpt
         set.status = 201;
         return { session_id: session.sessionId, created_at: session.createdAt.toISOString() };
       },
-      { response: { 201: createdSession }, detail: { summary: "Open a chat session", tags: TAGS } },
+      {
+        response: { 201: createdSession },
+        detail: {
+          operationId: "createSession",
+          summary: "Open a chat session",
+          tags: TAGS,
+          ...v1Operation({ responses: { 201: { description: "The new session" } } }),
+        },
+      },
     )
     .get(
       "",
@@ -78,7 +91,14 @@ export function chatRoutes({ apiKey, services, openSessionPrompt }: ChatRouteOpt
       {
         query: pageQuery,
         response: { 200: sessionList },
-        detail: { summary: "The user's sessions, most recent activity first", tags: TAGS },
+        detail: {
+          operationId: "listSessions",
+          summary: "The user's sessions, most recent activity first",
+          tags: TAGS,
+          ...v1Operation({
+            responses: { 200: { description: "One page; `next_cursor` is null on the last" } },
+          }),
+        },
       },
     )
     .get(
@@ -101,7 +121,15 @@ export function chatRoutes({ apiKey, services, openSessionPrompt }: ChatRouteOpt
         params: sessionParams,
         query: pageQuery,
         response: { 200: messageList },
-        detail: { summary: "Messages of a session, newest first", tags: TAGS },
+        detail: {
+          operationId: "listMessages",
+          summary: "Messages of a session, newest first",
+          tags: TAGS,
+          ...v1Operation({
+            errors: [404],
+            responses: { 200: { description: "One page; `next_cursor` is null on the last" } },
+          }),
+        },
       },
     )
     .post(
@@ -112,7 +140,7 @@ export function chatRoutes({ apiKey, services, openSessionPrompt }: ChatRouteOpt
         if (!IDEMPOTENCY_KEY.test(idempotencyKey)) {
           throw invalidHeader("Idempotency-Key", "must be 8-128 visible ASCII characters");
         }
-        const { claim } = await sendMessage(services, {
+        const { claim } = await sendMessage(services, turnLimits, {
           client,
           sessionId: params.id,
           message: body.message,
@@ -141,14 +169,27 @@ export function chatRoutes({ apiKey, services, openSessionPrompt }: ChatRouteOpt
         body: sendBody,
         response: { 202: acceptedTurn },
         detail: {
+          operationId: "sendMessage",
           summary: "Send a message; the answer streams back as Server-Sent Events",
           description:
-            "Requires `Idempotency-Key` (8-128 chars). Returns `text/event-stream`: every frame has `id:` (resume " +
-            "token), `event:` and JSON `data:` carrying `turn_id`. Events: token, tool_call, tool_result, done, " +
-            "eval_pending, eval_result, correction_start, correction_token, correction_done, suggestions, timeout, " +
-            "error, end. `end` is the only clean finish. Same key + same body replays or attaches; same key + " +
-            "another body is 422. `Prefer: respond-async` answers 202 and the answer is read from the turn status.",
+            "Requires `Idempotency-Key`. Same key + same message: while the turn runs this attaches to it, after " +
+            "`done` it replays the stored answer, after a failure it runs again; same key + another message is " +
+            "422. `Prefer: respond-async` answers 202 at once; the answer is then read from the turn's status " +
+            "or its event stream.",
           tags: TAGS,
+          ...v1Operation({
+            errors: [404, 413, 422, 503],
+            headers: ["IdempotencyKey", "Prefer", "LastEventId"],
+            responses: {
+              200: turnEventStreamResponse,
+              202: {
+                description: "Accepted (`Prefer: respond-async`): the turn runs; poll its status",
+                headers: {
+                  "Preference-Applied": { schema: { type: "string", enum: ["respond-async"] } },
+                },
+              },
+            },
+          }),
         },
       },
     )
@@ -167,8 +208,17 @@ export function chatRoutes({ apiKey, services, openSessionPrompt }: ChatRouteOpt
         params: turnParams,
         query: eventsQuery,
         detail: {
+          operationId: "streamTurnEvents",
           summary: "Resume a turn's event stream after Last-Event-ID (header or ?last_event_id=)",
+          description:
+            "`?last_event_id=` is for clients that cannot set headers (a browser `EventSource` resumes by " +
+            "itself); the header wins when both are sent. Without either the stream starts at the beginning.",
           tags: TAGS,
+          ...v1Operation({
+            errors: [404],
+            headers: ["LastEventId"],
+            responses: { 200: turnEventStreamResponse },
+          }),
         },
       },
     )
@@ -188,8 +238,10 @@ export function chatRoutes({ apiKey, services, openSessionPrompt }: ChatRouteOpt
         params: turnParams,
         response: { 200: turnStatus },
         detail: {
+          operationId: "getTurn",
           summary: "A turn's status and, once done, its answer (the async polling path)",
           tags: TAGS,
+          ...v1Operation({ errors: [404], responses: { 200: { description: "The turn" } } }),
         },
       },
     );

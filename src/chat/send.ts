@@ -1,9 +1,10 @@
-// Sending a message: Layer 1 screen, claim, dispatch. The verb behind POST /sessions/:id/messages,
-// free of HTTP so tests and jobs can call it too.
+// Sending a message: Layer 1 screen, turn limits, claim, dispatch. The verb behind
+// POST /sessions/:id/messages, free of HTTP so tests and jobs can call it too.
 
 import type { ClientContext } from "../http/client-context";
-import { ApiError, notFound } from "../http/errors";
-import { claimTurn, failClaim, requestHash, type TurnClaim } from "./claims";
+import { ApiError, chatUnavailable, notFound } from "../http/errors";
+import type { TurnLimits } from "../limits";
+import { claimTurn, failClaim, findClaimByKey, requestHash, type TurnClaim } from "./claims";
 import { startTurn } from "./producer";
 import type { ChatServices } from "./services";
 import { findSession, saveTurnMessage, touchSession } from "./sessions";
@@ -21,19 +22,36 @@ export interface SendResult {
   started: boolean;
 }
 
-export async function sendMessage(services: ChatServices, input: SendInput): Promise<SendResult> {
+export async function sendMessage(
+  services: ChatServices,
+  limits: TurnLimits,
+  input: SendInput,
+): Promise<SendResult> {
   const db = services.deps.appDb.db;
   const { userId, timezone } = input.client;
   if (!(await findSession(db, userId, input.sessionId))) throw notFound("session");
 
   // Layer 1 runs before anything is stored: from here on only the redacted text exists.
   const screened = services.screen(input.message, { timezone });
+  const hash = requestHash(input.sessionId, screened.text);
+
+  // Limits before anything is stored, charged only to a send that will start (or re-start) a model
+  // turn: a replay, an attach or a reused key (the claim lookup) never counts, and neither does a
+  // Layer 1 canned reply (no model call; crisis numbers must never be refused).
+  const prior = await findClaimByKey(db, userId, input.idempotencyKey);
+  const startsTurn = !prior || (prior.requestHash === hash && prior.status === "failed");
+  const charge = startsTurn && screened.plan.kind === "agent" ? await limits.admit(userId) : null;
   const outcome = await claimTurn(db, {
     userId,
     sessionId: input.sessionId,
     idempotencyKey: input.idempotencyKey,
-    requestHash: requestHash(input.sessionId, screened.text),
+    requestHash: hash,
+  }).catch(async (error: unknown) => {
+    await charge?.refund();
+    throw error;
   });
+  // A concurrent send with the same key claimed it first: this one joins that turn, uncharged.
+  if (outcome.kind !== "run") await charge?.refund();
   if (outcome.kind === "conflict") {
     throw new ApiError(
       422,
@@ -50,11 +68,7 @@ export async function sendMessage(services: ChatServices, input: SendInput): Pro
     await services.deps.redis.redis.ping();
   } catch {
     await failClaim(db, claim.id, claim.attempt, "dispatch_failed");
-    throw new ApiError(
-      503,
-      "unavailable",
-      "chat is temporarily unavailable; retry with the same Idempotency-Key",
-    );
+    throw chatUnavailable();
   }
   await saveTurnMessage(db, {
     sessionId: input.sessionId,

@@ -60,6 +60,22 @@ export const configSchema = z
     // Process-wide cap on concurrent model calls (the provider's rate limit is per key, not per task).
     HILO_MAX_CONCURRENT_MODEL_CALLS: int(1, 1_000).default(32),
 
+    // Abuse limits (README, "Limits"); 0 turns a limit off (benchmarks, load tests).
+    // New chat turns per user: a person reading the answers asks a few questions a minute, so 10 only
+    // stops scripts; 200 a day is several long conversations yet caps one user id's daily model spend.
+    HILO_TURNS_PER_USER_PER_MINUTE: int(0, 100_000).default(10),
+    HILO_TURNS_PER_USER_PER_DAY: int(0, 10_000_000).default(200),
+    // Every /v1 request per client address: 10 a second leaves room for many app users behind one
+    // carrier NAT (history, status polls, resumes) while a single flooding address is cut off.
+    HILO_REQUESTS_PER_ADDRESS_PER_MINUTE: int(0, 10_000_000).default(600),
+    // Model calls per api process per minute, the budget's backstop when many users arrive at once:
+    // ~600 turns at ~5 calls each (agent rounds, judge, suggestions). Set it from the provider's
+    // requests-per-minute tier divided by the number of api tasks.
+    HILO_MODEL_CALLS_PER_MINUTE: int(0, 1_000_000).default(3_000),
+    // Proxies in front of the api that append to X-Forwarded-For (1 behind an ALB). 0: the header is
+    // ignored and the socket's address counts, since any client can write that header.
+    HILO_TRUSTED_PROXY_HOPS: int(0, 10).default(0),
+
     // Wall-clock budget of one chat turn; the agent loop has no iteration cap, only this.
     HILO_TURN_BUDGET_MS: int(1_000, 600_000).default(60_000),
 

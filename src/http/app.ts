@@ -1,16 +1,19 @@
-// Assembles the Elysia application: error mapping, body limit, OpenAPI, and the route modules.
-import { openapi } from "@elysiajs/openapi";
+// Assembles the Elysia application: error mapping, body limit, address limit, OpenAPI, and the route
+// modules.
 import { Elysia } from "elysia";
 import { z } from "zod";
 import type { Chat } from "../chat/compose";
 import { chatRoutes } from "../chat/routes";
 import type { Deps } from "../lifecycle/dependencies";
+import { createLimits, type LimitOptions } from "../limits";
 import { memoryRoutes } from "../memory/routes";
 import { createHealthProbe } from "../observability/health";
 import type { Logger } from "../observability/logger";
 import { VERSION } from "../version";
 import { readJsonBody, requestPath } from "./body";
-import { ApiError, errorBody, errorResponse } from "./errors";
+import { ApiError, errorBody, errorResponse, RateLimitedError, retryAfterSeconds } from "./errors";
+import { API_DESCRIPTION, API_LICENSE, API_TAGS, contractComponents } from "./openapi-contract";
+import { openapiWithDeclaredContract } from "./openapi-document";
 import { healthRoutes } from "./routes/health";
 import { meRoutes } from "./routes/me";
 
@@ -18,12 +21,18 @@ export interface AppOptions {
   deps: Deps;
   log: Logger;
   chat: Chat;
+  /** Tests give the limits their own counters and short windows. */
+  limits?: LimitOptions;
 }
 
-export function createApp({ deps, log, chat }: AppOptions) {
+export function createApp({ deps, log, chat, limits: limitOptions }: AppOptions) {
   const { config } = deps;
   const maxBodyBytes = config.HILO_MAX_BODY_BYTES;
   const isProduction = config.HILO_ENV === "production";
+  const limits = createLimits(
+    { config, redis: deps.redis.redis, modelCalls: chat.llm.calls, log },
+    limitOptions,
+  );
 
   return new Elysia()
     .onRequest(({ request }) => {
@@ -32,13 +41,23 @@ export function createApp({ deps, log, chat }: AppOptions) {
         return errorResponse(413, "payload_too_large", `request body exceeds ${maxBodyBytes} bytes`);
       }
     })
-    // Every body is read here, capped: Bun's own limit sits far above ours only as a backstop.
-    .onParse({ as: "global" }, ({ request }) => readJsonBody(request, maxBodyBytes))
+    .onParse({ as: "global" }, ({ request }) =>
+      // Every body is read here, capped: Bun's own limit sits far above ours only as a backstop.
+      readJsonBody(request, maxBodyBytes),
+    )
+    .onRequest(async ({ request, server }) => {
+      // Before authentication, so a flood of wrong keys is bounded too.
+      const waitMs = await limits.addresses.admit(request, server?.requestIP(request)?.address ?? null);
+      if (waitMs > 0) {
+        throw new RateLimitedError("too many requests from this address", retryAfterSeconds(waitMs));
+      }
+    })
     .onError(({ code, error: thrown, set, request }) => {
       // Elysia wraps whatever the body parser throws (our 413 and 400s included) in its ParseError.
       const error = code === "PARSE" && thrown.cause instanceof ApiError ? thrown.cause : thrown;
       if (error instanceof ApiError) {
         set.status = error.status;
+        Object.assign(set.headers, error.headers);
         return errorBody(error.code, error.message);
       }
       switch (code) {
@@ -59,7 +78,8 @@ export function createApp({ deps, log, chat }: AppOptions) {
       }
     })
     .use(
-      openapi({
+      // Each route declares its contract in `detail` (src/http/openapi-contract.ts has the shared parts).
+      openapiWithDeclaredContract({
         path: "/docs",
         specPath: "/openapi.json",
         // The interactive UI loads its assets from a CDN: dev only. The JSON document is always served.
@@ -71,10 +91,17 @@ export function createApp({ deps, log, chat }: AppOptions) {
           zod: (schema: z.ZodType) => z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }),
         },
         documentation: {
-          info: { title: "Ask Hilo API", version: VERSION },
-          components: {
-            securitySchemes: { apiKey: { type: "apiKey", in: "header", name: "X-API-Key" } },
+          info: {
+            title: "Ask Hilo API",
+            version: VERSION,
+            description: API_DESCRIPTION,
+            license: API_LICENSE,
           },
+          // Relative, so resolved against wherever the document was fetched from: one document is right
+          // for every environment, and generated clients take their base URL from the app anyway.
+          servers: [{ url: "/", description: "The host that served this document" }],
+          tags: API_TAGS,
+          components: contractComponents,
         },
       }),
     )
@@ -85,6 +112,7 @@ export function createApp({ deps, log, chat }: AppOptions) {
         apiKey: config.HILO_API_KEY,
         services: chat.services,
         openSessionPrompt: chat.openSessionPrompt,
+        turnLimits: limits.turns,
       }),
     )
     .use(memoryRoutes({ apiKey: config.HILO_API_KEY, db: deps.appDb.db, cache: chat.memoryCache }));

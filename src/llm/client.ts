@@ -1,5 +1,6 @@
-// The model-call layer every feature uses: one process-wide concurrency limiter, our retries (the SDK's
-// are off), a per-attempt idle timeout for streams, and structured JSON replies checked with zod.
+// The model-call layer every feature uses: one process-wide concurrency limiter (where calls are also
+// counted for the per-minute ceiling of new turns), our retries (the SDK's are off), a per-attempt idle
+// timeout for streams, and structured JSON replies checked with zod.
 import type OpenAI from "openai";
 import { APIError } from "openai";
 import type {
@@ -9,6 +10,7 @@ import type {
   ChatCompletionCreateParamsStreaming,
 } from "openai/resources/chat/completions";
 import { z } from "zod";
+import { createModelCallBudget, type ModelCallBudget } from "../limits/model-calls";
 import type { Logger } from "../observability/logger";
 import type { ModelTracing, TraceAttributes } from "../observability/tracing";
 import {
@@ -49,6 +51,8 @@ export interface JsonCompletionParams<T>
 
 export interface Llm {
   readonly limiter: ConcurrencyLimiter;
+  /** The calls this process made this minute; the send edge refuses new turns once it is spent. */
+  readonly calls: ModelCallBudget;
   /**
    * Streams a chat completion. Failures before the first chunk is yielded are retried; a failure after it
    * throws ModelStreamInterruptedError (the caller may already have shown those tokens). An abort throws
@@ -70,6 +74,8 @@ export interface EmbedParams {
 export interface LlmOptions {
   /** Concurrent model calls allowed in this process (queued beyond that). */
   maxConcurrent?: number;
+  /** Model calls per minute before new turns are refused (src/limits/model-calls.ts); 0 or unset: none. */
+  maxCallsPerMinute?: number;
   log: Logger;
   retry?: Partial<RetryPolicy>;
   streamIdleTimeoutMs?: number;
@@ -88,6 +94,13 @@ interface OpenedStream {
 
 export function createLlm(openai: OpenAI, opts: LlmOptions): Llm {
   const limiter = createConcurrencyLimiter(opts.maxConcurrent);
+  const calls = createModelCallBudget(opts.maxCallsPerMinute ?? 0);
+  // Every attempt of every call takes a slot here, so this is also where calls are counted.
+  const takeSlot = async (signal: AbortSignal): Promise<ReleaseSlot> => {
+    const release = await limiter.acquire(signal);
+    calls.record();
+    return release;
+  };
   const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...opts.retry };
   const idleTimeoutMs = opts.streamIdleTimeoutMs ?? DEFAULT_STREAM_IDLE_TIMEOUT_MS;
   const requestTimeoutMs = opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
@@ -115,7 +128,7 @@ export function createLlm(openai: OpenAI, opts: LlmOptions): Llm {
     signal: AbortSignal,
     trace: TraceAttributes | undefined,
   ): Promise<OpenedStream> {
-    const release = await limiter.acquire(signal);
+    const release = await takeSlot(signal);
     const idle = createIdleTimer(idleTimeoutMs);
     const attemptSignal = AbortSignal.any([signal, idle.signal]);
     let iterator: AsyncIterator<ChatCompletionChunk> | undefined;
@@ -189,7 +202,7 @@ export function createLlm(openai: OpenAI, opts: LlmOptions): Llm {
     const { signal } = callOpts;
     const completion = await retrying(
       async (): Promise<ChatCompletion> => {
-        const release = await limiter.acquire(signal);
+        const release = await takeSlot(signal);
         try {
           return await clientFor(callOpts.trace, params.schemaName).chat.completions.create(
             {
@@ -216,7 +229,7 @@ export function createLlm(openai: OpenAI, opts: LlmOptions): Llm {
     const { signal } = callOpts;
     const response = await retrying(
       async () => {
-        const release = await limiter.acquire(signal);
+        const release = await takeSlot(signal);
         try {
           return await clientFor(callOpts.trace, "embedding").embeddings.create(
             {
@@ -248,7 +261,7 @@ export function createLlm(openai: OpenAI, opts: LlmOptions): Llm {
     return vectors;
   }
 
-  return { limiter, streamChat, completeJson, embed };
+  return { limiter, calls, streamChat, completeJson, embed };
 }
 
 /** Checks a json_schema completion: not refused, not cut off, JSON, and matching the schema. */

@@ -5,6 +5,7 @@ import { decodeCursor } from "../db/cursor";
 import { isEntityId } from "../db/ids";
 import { clientAuth } from "../http/auth";
 import { invalidRequest, notFound } from "../http/errors";
+import { v1Operation } from "../http/openapi-contract";
 import type { AppDb } from "../infra/app-db";
 import type { MemoryPoolCache } from "./cache";
 import { memoryList, memoryPageQuery, memoryParams } from "./model";
@@ -47,6 +48,7 @@ export function memoryRoutes({ apiKey, db, cache }: MemoryRouteOptions) {
         query: memoryPageQuery,
         response: { 200: memoryList },
         detail: {
+          operationId: "listMemories",
           summary: "What the assistant remembers about the user, most recently saved first",
           description:
             "Facts the assistant chose to remember in chats, newest (saved or updated) first. `limit` 1-100 " +
@@ -54,6 +56,9 @@ export function memoryRoutes({ apiKey, db, cache }: MemoryRouteOptions) {
             "`limit` or `cursor` is 400 `invalid_request`. The 20 " +
             "newest are also given to the assistant when a chat session opens.",
           tags: TAGS,
+          ...v1Operation({
+            responses: { 200: { description: "One page; `next_cursor` is null on the last" } },
+          }),
         },
       },
     )
@@ -72,15 +77,13 @@ export function memoryRoutes({ apiKey, db, cache }: MemoryRouteOptions) {
       {
         params: memoryParams,
         detail: {
+          operationId: "deleteMemory",
           summary: "Forget one memory",
           description:
             "204 when removed; 404 when the user has no memory with this id (including another user's). " +
             "Sessions already open keep the facts they started with; new sessions and searches no longer see it.",
-          responses: {
-            204: { description: "Forgotten" },
-            404: { description: "No memory of this user has this id (`not_found`)" },
-          },
           tags: TAGS,
+          ...v1Operation({ errors: [404], responses: { 204: { description: "Forgotten" } } }),
         },
       },
     );

@@ -5,12 +5,26 @@ import { type Chat, createChat } from "../../src/chat/compose";
 import { type Config, loadConfig } from "../../src/config";
 import { createApp } from "../../src/http/app";
 import { closeDeps, createDeps, type Deps } from "../../src/lifecycle/dependencies";
+import type { LimitOptions } from "../../src/limits";
 import { createLogger } from "../../src/observability/logger";
 
 export const TEST_API_KEY = "test-hilo-api-key-0123456789";
 
+/**
+ * Abuse limits far above what any test sends, yet on, so every test runs through them. Every request
+ * through `app.handle` shares one address bucket (no socket), as do live servers on 127.0.0.1 and
+ * other test runs on the same Redis; 50 concurrent sends with one key are each charged until the
+ * claim tells them apart. test/limits/ sets its own numbers.
+ */
+const TEST_LIMITS = {
+  HILO_TURNS_PER_USER_PER_MINUTE: "1000",
+  HILO_TURNS_PER_USER_PER_DAY: "100000",
+  HILO_REQUESTS_PER_ADDRESS_PER_MINUTE: "1000000",
+  HILO_MODEL_CALLS_PER_MINUTE: "1000000",
+};
+
 export function testConfig(overrides: Record<string, string> = {}): Config {
-  return loadConfig({ ...process.env, HILO_API_KEY: TEST_API_KEY, ...overrides });
+  return loadConfig({ ...TEST_LIMITS, ...process.env, HILO_API_KEY: TEST_API_KEY, ...overrides });
 }
 
 export function requireEnv(name: string): string {
@@ -27,11 +41,11 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export function buildTestApp(overrides: Record<string, string> = {}): TestApp {
+export function buildTestApp(overrides: Record<string, string> = {}, limits?: LimitOptions): TestApp {
   const deps = createDeps(testConfig(overrides));
   const log = createLogger("error");
   const chat = createChat(deps, log);
-  const app = createApp({ deps, log, chat });
+  const app = createApp({ deps, log, chat, limits });
   return {
     deps,
     chat,

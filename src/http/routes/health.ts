@@ -3,6 +3,7 @@ import { Elysia } from "elysia";
 import { z } from "zod";
 import { DEPENDENCY_NAMES } from "../../infra/dependency";
 import type { HealthReport } from "../../observability/health";
+import { publicOperation } from "../openapi-contract";
 
 const healthSchema = z.object({
   status: z.enum(["ok", "degraded"]),
@@ -14,11 +15,13 @@ export function healthRoutes(probe: () => Promise<HealthReport>) {
   return new Elysia().get("/health", () => probe(), {
     response: { 200: healthSchema },
     detail: {
+      operationId: "getHealth",
       summary: "Service health",
       description:
         "One boolean per dependency. `degraded` means the process serves but a dependency is down; " +
         "the features that need it answer 503 until it returns.",
       tags: ["ops"],
+      ...publicOperation,
     },
   });
 }

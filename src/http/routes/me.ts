@@ -5,6 +5,7 @@ import type { UsersDbClient } from "../../infra/users-db";
 import { readUserProfile } from "../../users/profile";
 import { clientAuth } from "../auth";
 import { notFound } from "../errors";
+import { v1Operation } from "../openapi-contract";
 
 const range = z.object({ min: z.number(), max: z.number() });
 const profileSchema = z.object({
@@ -31,7 +32,12 @@ export function meRoutes(apiKey: string, usersDb: UsersDbClient) {
     },
     {
       response: { 200: profileSchema },
-      detail: { summary: "The acting user's profile", tags: ["users"] },
+      detail: {
+        operationId: "getMe",
+        summary: "The acting user's profile",
+        tags: ["users"],
+        ...v1Operation({ errors: [404], responses: { 200: { description: "The profile" } } }),
+      },
     },
   );
 }
