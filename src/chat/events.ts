@@ -31,3 +31,34 @@ export interface LoggedTurnEvent extends TurnEvent {
 }
 
 export const TERMINAL_EVENT: TurnEventName = "end";
+
+/** Why a turn ended without an answer; each has the one terminal event its clients are shown. */
+export type TurnFailure = "timeout" | "error" | "interrupted";
+
+/**
+ * The events that end a failed turn: its terminal event and `end`. The producer, the reconciler and
+ * the MySQL replay all end a failed turn with these, so a client sees the same whichever wrote them.
+ */
+export function failureEvents(failure: TurnFailure): TurnEvent[] {
+  const terminal: TurnEvent =
+    failure === "timeout"
+      ? { event: "timeout", data: { message: "The answer took too long. Please try again." } }
+      : failure === "interrupted"
+        ? {
+            event: "error",
+            data: {
+              code: "turn_interrupted",
+              message: "The answer was interrupted. Please try again.",
+              retryable: true,
+            },
+          }
+        : {
+            event: "error",
+            data: {
+              code: "turn_failed",
+              message: "Something went wrong. Please try again.",
+              retryable: true,
+            },
+          };
+  return [terminal, { event: "end", data: {} }];
+}

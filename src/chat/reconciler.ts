@@ -4,7 +4,8 @@
 import type { Deps } from "../lifecycle/dependencies";
 import type { Logger } from "../observability/logger";
 import { failClaim, findOrphanedClaims } from "./claims";
-import { HEARTBEAT_INTERVAL_MS } from "./producer";
+import { failureEvents } from "./events";
+import { HEARTBEAT_INTERVAL_MS } from "./turn";
 import { createTurnLogWriter, turnLogKey } from "./turn-log";
 
 /** Three missed heartbeats: long enough to ride out a slow database, short enough for a user. */
@@ -22,17 +23,7 @@ export async function reconcileOrphanedClaims(deps: Deps, log: Logger, now = new
     const key = turnLogKey(orphan.id, orphan.attempt);
     const turnLog = createTurnLogWriter(deps.redis.streams, key, orphan.id, "r");
     await turnLog
-      .finish([
-        {
-          event: "error",
-          data: {
-            code: "turn_interrupted",
-            message: "The answer was interrupted. Please try again.",
-            retryable: true,
-          },
-        },
-        { event: "end", data: {} },
-      ])
+      .finish(failureEvents("interrupted"))
       .catch((error) => log.warn("could not close an orphaned turn log", { error, turn_id: orphan.id }));
   }
   if (reconciled > 0) log.warn("reconciled orphaned turns", { count: reconciled });

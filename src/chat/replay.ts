@@ -2,7 +2,7 @@
 // answer and terminal events, so no client is ever told a finished turn is gone. Ids are synthetic
 // (`0-1`, `0-2`, …) and sort before any real stream id.
 import type { TurnClaim } from "./claims";
-import type { LoggedTurnEvent, TurnEvent } from "./events";
+import { failureEvents, type LoggedTurnEvent, type TurnEvent } from "./events";
 
 const SYNTHETIC_ID = /^0-(\d+)$/;
 
@@ -39,18 +39,7 @@ function terminalEvents(claim: TurnClaim): TurnEvent[] {
     ];
   }
   if (claim.status === "failed") {
-    const terminal: TurnEvent =
-      claim.failureReason === "timeout"
-        ? { event: "timeout", data: { message: "The answer took too long. Please try again." } }
-        : {
-            event: "error",
-            data: {
-              code: "turn_failed",
-              message: "Something went wrong. Please try again.",
-              retryable: true,
-            },
-          };
-    return [terminal, { event: "end", data: {} }];
+    return failureEvents(claim.failureReason === "timeout" ? "timeout" : "error");
   }
   return [];
 }

@@ -1,13 +1,14 @@
 // The chat HTTP surface: sessions, history, sending a message (SSE or async), resuming a turn.
 // Thin: parse, call one verb, map the result.
 import { Elysia } from "elysia";
-import { decodeCursor } from "../db/cursor";
+import { cursorParam } from "../db/cursor";
 import { isEntityId } from "../db/ids";
+import { notFound } from "../errors";
 import { clientAuth } from "../http/auth";
-import { invalidHeader, invalidRequest, notFound } from "../http/errors";
+import { invalidHeader } from "../http/errors";
 import { v1Operation } from "../http/openapi-contract";
 import type { TurnLimits } from "../limits";
-import { findClaimById } from "./claims";
+import type { Chat } from "./chat";
 import { turnEventStreamResponse } from "./event-stream-contract";
 import {
   acceptedTurn,
@@ -22,33 +23,21 @@ import {
   turnParams,
   turnStatus,
 } from "./model";
-import { sendMessage } from "./send";
-import type { ChatServices } from "./services";
-import { createSession, findSession, listMessages, listSessions } from "./sessions";
+import { findTurn, listSessionMessages, listUserSessions, openSession } from "./service";
 import { parseLastEventId } from "./sse";
 import { turnEventStream } from "./stream-response";
+import { sendMessage } from "./turn";
 
 export interface ChatRouteOptions {
   apiKey: string;
-  services: ChatServices;
-  /** Builds the session's system prompt once, at open. */
-  openSessionPrompt(userId: string): Promise<string>;
+  chat: Chat;
   /** Per-user turn limits and the model-call ceiling, checked before a new turn is stored. */
   turnLimits: TurnLimits;
 }
 
 const TAGS = ["chat"];
 
-export function chatRoutes({ apiKey, services, openSessionPrompt, turnLimits }: ChatRouteOptions) {
-  const db = services.deps.appDb.db;
-
-  const parseCursor = (value: string | undefined) => {
-    if (value === undefined) return null;
-    const cursor = decodeCursor(value);
-    if (!cursor) throw invalidRequest("cursor is not a cursor this API issued");
-    return cursor;
-  };
-
+export function chatRoutes({ apiKey, chat, turnLimits }: ChatRouteOptions) {
   return new Elysia({ prefix: "/v1/sessions" })
     .use(clientAuth(apiKey))
     .onBeforeHandle(({ params }) => {
@@ -60,7 +49,7 @@ export function chatRoutes({ apiKey, services, openSessionPrompt, turnLimits }: 
     .post(
       "",
       async ({ client, set }) => {
-        const session = await createSession(db, client.userId, await openSessionPrompt(client.userId));
+        const session = await openSession({ ctx: { chat, userId: client.userId } });
         set.status = 201;
         return { session_id: session.sessionId, created_at: session.createdAt.toISOString() };
       },
@@ -77,7 +66,10 @@ export function chatRoutes({ apiKey, services, openSessionPrompt, turnLimits }: 
     .get(
       "",
       async ({ client, query }) => {
-        const page = await listSessions(db, client.userId, query.limit, parseCursor(query.cursor));
+        const page = await listUserSessions({
+          ctx: { chat, userId: client.userId },
+          input: { limit: query.limit, cursor: cursorParam(query.cursor) },
+        });
         return {
           sessions: page.items.map((session) => ({
             session_id: session.sessionId,
@@ -104,8 +96,10 @@ export function chatRoutes({ apiKey, services, openSessionPrompt, turnLimits }: 
     .get(
       "/:id/messages",
       async ({ client, params, query }) => {
-        if (!(await findSession(db, client.userId, params.id))) throw notFound("session");
-        const page = await listMessages(db, params.id, query.limit, parseCursor(query.cursor));
+        const page = await listSessionMessages({
+          ctx: { chat, userId: client.userId },
+          input: { sessionId: params.id, limit: query.limit, cursor: cursorParam(query.cursor) },
+        });
         return {
           messages: page.items.map((message) => ({
             message_id: message.messageId,
@@ -140,11 +134,9 @@ export function chatRoutes({ apiKey, services, openSessionPrompt, turnLimits }: 
         if (!IDEMPOTENCY_KEY.test(idempotencyKey)) {
           throw invalidHeader("Idempotency-Key", "must be 8-128 visible ASCII characters");
         }
-        const { claim } = await sendMessage(services, turnLimits, {
-          client,
-          sessionId: params.id,
-          message: body.message,
-          idempotencyKey,
+        const { claim } = await sendMessage({
+          ctx: { chat, limits: turnLimits, userId: client.userId, timezone: client.timezone },
+          input: { sessionId: params.id, message: body.message, idempotencyKey },
         });
         if (/\brespond-async\b/i.test(request.headers.get("prefer") ?? "")) {
           set.status = 202;
@@ -158,7 +150,7 @@ export function chatRoutes({ apiKey, services, openSessionPrompt, turnLimits }: 
         // Streams stay open far longer than Bun's default 10 s idle timeout; keep-alives bound them.
         server?.timeout(request, 0);
         return turnEventStream(
-          services,
+          chat,
           claim,
           parseLastEventId(request.headers.get("last-event-id")),
           "from_start",
@@ -196,13 +188,15 @@ export function chatRoutes({ apiKey, services, openSessionPrompt, turnLimits }: 
     .get(
       "/:id/turns/:turnId/events",
       async ({ client, params, query, request, server }) => {
-        const claim = await findClaimById(db, client.userId, params.turnId);
-        if (!claim || claim.sessionId !== params.id) throw notFound("turn");
+        const claim = await findTurn({
+          ctx: { chat, userId: client.userId },
+          input: { sessionId: params.id, turnId: params.turnId },
+        });
         const header = request.headers.get("last-event-id") ?? query.last_event_id;
         const afterId = parseLastEventId(header);
         if (header && !afterId) throw invalidHeader("Last-Event-ID", "is not an event id of this API");
         server?.timeout(request, 0);
-        return turnEventStream(services, claim, afterId, "refuse");
+        return turnEventStream(chat, claim, afterId, "refuse");
       },
       {
         params: turnParams,
@@ -225,8 +219,10 @@ export function chatRoutes({ apiKey, services, openSessionPrompt, turnLimits }: 
     .get(
       "/:id/turns/:turnId",
       async ({ client, params }) => {
-        const claim = await findClaimById(db, client.userId, params.turnId);
-        if (!claim || claim.sessionId !== params.id) throw notFound("turn");
+        const claim = await findTurn({
+          ctx: { chat, userId: client.userId },
+          input: { sessionId: params.id, turnId: params.turnId },
+        });
         return {
           turn_id: claim.id,
           session_id: claim.sessionId,

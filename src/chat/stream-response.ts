@@ -1,9 +1,9 @@
 // Builds the text/event-stream response for one turn: relay from the Redis log by id, keep-alive
 // comments, and a fall-back to MySQL when the log is gone and the turn has finished.
 import { invalidHeader } from "../http/errors";
+import type { Chat } from "./chat";
 import { findClaimById, type TurnClaim } from "./claims";
 import { replayFromClaim, replayLength } from "./replay";
-import type { ChatServices } from "./services";
 import {
   compareStreamIds,
   encodeSseFrame,
@@ -35,13 +35,14 @@ export const SSE_HEADERS = {
 export type PastTheEnd = "refuse" | "from_start";
 
 export async function turnEventStream(
-  services: ChatServices,
+  chat: Chat,
   claim: TurnClaim,
   requestedAfterId: string | null,
   pastTheEnd: PastTheEnd,
 ): Promise<Response> {
   const headers = { ...SSE_HEADERS, "x-turn-id": claim.id };
-  const redis = services.deps.redis.redis;
+  const redis = chat.deps.redis.redis;
+  const keepAliveMs = chat.deps.config.HILO_SSE_KEEPALIVE_MS;
   const key = turnLogKey(claim.id, claim.attempt);
   let afterId = requestedAfterId;
 
@@ -102,25 +103,25 @@ export async function turnEventStream(
         );
         close();
       };
-      const subscription = services.hub.subscribe(key, afterId, send, refuse);
+      const subscription = chat.hub.subscribe(key, afterId, send, refuse);
 
       const keepAlive = setInterval(async () => {
         if (closed) return;
         controller.enqueue(encoder.encode(SSE_KEEPALIVE));
-        if (performance.now() - lastActivity < services.keepAliveMs) return;
+        if (performance.now() - lastActivity < keepAliveMs) return;
         // Quiet for a whole interval: if the log is gone (expired, or lost in a Redis restart), or has
         // stalled long after the turn finished in MySQL, serve the finished turn from MySQL.
         try {
           const quietMs = performance.now() - lastActivity;
           if ((await redis.exists(key)) === 1 && quietMs < STALLED_AFTER_FINISH_MS) return;
-          const current = await findClaimById(services.deps.appDb.db, claim.userId, claim.id);
+          const current = await findClaimById(chat.deps.appDb.db, claim.userId, claim.id);
           if (current && current.status !== "running" && current.attempt === claim.attempt) {
             send(replayFromClaim(current, lastDeliveredId).map(toSseFrame));
           }
         } catch (error) {
-          services.log.warn("turn log check failed", { error, turn_id: claim.id });
+          chat.log.warn("turn log check failed", { error, turn_id: claim.id });
         }
-      }, services.keepAliveMs);
+      }, keepAliveMs);
 
       cleanup = () => {
         clearInterval(keepAlive);

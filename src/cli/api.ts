@@ -1,5 +1,5 @@
 // `hilo api`: the HTTP + SSE server.
-import { createChat } from "../chat/compose";
+import { createChat } from "../chat/chat";
 import { startReconciler } from "../chat/reconciler";
 import { createApp } from "../http/app";
 import { errorResponse } from "../http/errors";
@@ -39,7 +39,7 @@ export const startApi: StartService = async (deps, log) => {
       // stop(false): refuse new connections, let in-flight requests (and streams) finish; then let
       // running turns complete so their answers are stored. The lifecycle bounds both.
       await server.stop(false);
-      await chat.services.stop();
+      await chat.stop();
     },
   };
 };

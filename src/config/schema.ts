@@ -78,6 +78,11 @@ export const configSchema = z
 
     // Wall-clock budget of one chat turn; the agent loop has no iteration cap, only this.
     HILO_TURN_BUDGET_MS: int(1_000, 600_000).default(60_000),
+    // The Layer 4 review after `done` has budgets of its own, so an agent that used most of the turn's
+    // never leaves the judge or the rewrite without time. 20 s fits a reasoning model's verdict; the
+    // rewrite streams a whole answer again.
+    HILO_JUDGE_BUDGET_MS: int(1_000, 120_000).default(20_000),
+    HILO_REWRITE_BUDGET_MS: int(1_000, 120_000).default(30_000),
 
     // Well inside Bun's and typical load balancers' idle timeouts (ALB: 60 s).
     HILO_SSE_KEEPALIVE_MS: int(100, 60_000).default(15_000),

@@ -3,6 +3,7 @@
 import { and, eq, lt, or, type SQL } from "drizzle-orm";
 import type { MySqlColumn } from "drizzle-orm/mysql-core";
 import { z } from "zod";
+import { invalidRequest } from "../errors";
 import { isEntityId } from "./ids";
 
 export interface Cursor {
@@ -33,6 +34,14 @@ export function decodeCursor(value: string): Cursor | null {
   } catch {
     return null;
   }
+}
+
+/** A `cursor` query parameter: null when absent, the decoded cursor, or `invalid_request`. */
+export function cursorParam(value: string | undefined): Cursor | null {
+  if (value === undefined) return null;
+  const cursor = decodeCursor(value);
+  if (!cursor) throw invalidRequest("cursor is not a cursor this API issued");
+  return cursor;
 }
 
 /** Rows strictly after the cursor in (time desc, id desc) order: the keyset condition of every list. */

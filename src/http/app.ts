@@ -2,8 +2,9 @@
 // modules.
 import { Elysia } from "elysia";
 import { z } from "zod";
-import type { Chat } from "../chat/compose";
+import type { Chat } from "../chat/chat";
 import { chatRoutes } from "../chat/routes";
+import { AppError, rateLimited, retryAfterSeconds } from "../errors";
 import type { Deps } from "../lifecycle/dependencies";
 import { createLimits, type LimitOptions } from "../limits";
 import { memoryRoutes } from "../memory/routes";
@@ -11,7 +12,7 @@ import { createHealthProbe } from "../observability/health";
 import type { Logger } from "../observability/logger";
 import { VERSION } from "../version";
 import { readJsonBody, requestPath } from "./body";
-import { ApiError, errorBody, errorResponse, RateLimitedError, retryAfterSeconds } from "./errors";
+import { errorBody, errorHeaders, errorResponse, HTTP_STATUS } from "./errors";
 import { API_DESCRIPTION, API_LICENSE, API_TAGS, contractComponents } from "./openapi-contract";
 import { openapiWithDeclaredContract } from "./openapi-document";
 import { healthRoutes } from "./routes/health";
@@ -49,15 +50,15 @@ export function createApp({ deps, log, chat, limits: limitOptions }: AppOptions)
       // Before authentication, so a flood of wrong keys is bounded too.
       const waitMs = await limits.addresses.admit(request, server?.requestIP(request)?.address ?? null);
       if (waitMs > 0) {
-        throw new RateLimitedError("too many requests from this address", retryAfterSeconds(waitMs));
+        throw rateLimited("too many requests from this address", retryAfterSeconds(waitMs));
       }
     })
     .onError(({ code, error: thrown, set, request }) => {
       // Elysia wraps whatever the body parser throws (our 413 and 400s included) in its ParseError.
-      const error = code === "PARSE" && thrown.cause instanceof ApiError ? thrown.cause : thrown;
-      if (error instanceof ApiError) {
-        set.status = error.status;
-        Object.assign(set.headers, error.headers);
+      const error = code === "PARSE" && thrown.cause instanceof AppError ? thrown.cause : thrown;
+      if (error instanceof AppError) {
+        set.status = HTTP_STATUS[error.code];
+        Object.assign(set.headers, errorHeaders(error));
         return errorBody(error.code, error.message);
       }
       switch (code) {
@@ -107,14 +108,7 @@ export function createApp({ deps, log, chat, limits: limitOptions }: AppOptions)
     )
     .use(healthRoutes(createHealthProbe(deps, VERSION)))
     .use(meRoutes(config.HILO_API_KEY, deps.usersDb))
-    .use(
-      chatRoutes({
-        apiKey: config.HILO_API_KEY,
-        services: chat.services,
-        openSessionPrompt: chat.openSessionPrompt,
-        turnLimits: limits.turns,
-      }),
-    )
+    .use(chatRoutes({ apiKey: config.HILO_API_KEY, chat, turnLimits: limits.turns }))
     .use(memoryRoutes({ apiKey: config.HILO_API_KEY, db: deps.appDb.db, cache: chat.memoryCache }));
 }
 

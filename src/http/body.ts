@@ -1,7 +1,7 @@
 // Request bodies are read by us, not by Bun or Elysia, so that a body over the limit is refused with
 // the one JSON error shape wherever its size shows: in Content-Length (before reading anything) or
 // part-way through a chunked body (reading stops at the limit). Every body this API takes is JSON.
-import { ApiError, payloadTooLarge } from "./errors";
+import { invalidJson, payloadTooLarge } from "./errors";
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
@@ -27,12 +27,12 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
   try {
     text = utf8.decode(Buffer.concat(chunks, size));
   } catch {
-    throw new ApiError(400, "invalid_json", "request body is not valid UTF-8");
+    throw invalidJson("request body is not valid UTF-8");
   }
   try {
     return JSON.parse(text);
   } catch {
-    throw new ApiError(400, "invalid_json", "request body is not valid JSON");
+    throw invalidJson("request body is not valid JSON");
   }
 }
 

@@ -1,59 +1,34 @@
-// The one set of typed API errors and their single mapping onto the JSON error shape.
+// The HTTP side of the errors: codes onto statuses, the JSON error shape, and the errors only the
+// HTTP edge raises (key, headers, body).
 
-export type ErrorCode =
-  | "unauthorized"
-  | "invalid_header"
-  | "invalid_request"
-  | "invalid_json"
-  | "not_found"
-  | "conflict"
-  | "idempotency_key_reused"
-  | "payload_too_large"
-  | "rate_limited"
-  | "unavailable"
-  | "internal";
+import { AppError, type ErrorCode } from "../errors";
 
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: ErrorCode,
-    message: string,
-    /** Response headers that belong to the error (Retry-After on 429 and 503). */
-    readonly headers: Readonly<Record<string, string>> = {},
-  ) {
-    super(message);
-    this.name = "ApiError";
-  }
-}
-
-/** A limit refused the request: 429 `rate_limited`, with Retry-After in whole seconds (at least 1). */
-export class RateLimitedError extends ApiError {
-  constructor(
-    message: string,
-    readonly retryAfterSeconds: number,
-  ) {
-    super(429, "rate_limited", message, { "retry-after": String(retryAfterSeconds) });
-    this.name = "RateLimitedError";
-  }
-}
-
-/** Whole seconds for a Retry-After header: rounded up, never below 1 (0 would invite a hot loop). */
-export function retryAfterSeconds(ms: number): number {
-  return Math.max(1, Math.ceil(ms / 1_000));
-}
+/** The one mapping of error codes onto HTTP statuses. */
+export const HTTP_STATUS: Record<ErrorCode, number> = {
+  unauthorized: 401,
+  invalid_header: 400,
+  invalid_request: 400,
+  invalid_json: 400,
+  not_found: 404,
+  idempotency_key_reused: 422,
+  payload_too_large: 413,
+  rate_limited: 429,
+  unavailable: 503,
+  internal: 500,
+};
 
 export const unauthorized = (message = "missing or invalid X-API-Key") =>
-  new ApiError(401, "unauthorized", message);
+  new AppError("unauthorized", message);
 export const invalidHeader = (header: string, why: string) =>
-  new ApiError(400, "invalid_header", `${header}: ${why}`);
-export const invalidRequest = (message: string) => new ApiError(400, "invalid_request", message);
-export const notFound = (what: string) => new ApiError(404, "not_found", `${what} not found`);
+  new AppError("invalid_header", `${header}: ${why}`);
+export const invalidJson = (message: string) => new AppError("invalid_json", message);
 export const payloadTooLarge = (limitBytes: number) =>
-  new ApiError(413, "payload_too_large", `request body exceeds ${limitBytes} bytes`);
-/** A send while Redis (turn log, turn limits) cannot be used: the question was not stored, and a retry
- * with the same key is safe. */
-export const chatUnavailable = () =>
-  new ApiError(503, "unavailable", "chat is temporarily unavailable; retry with the same Idempotency-Key");
+  new AppError("payload_too_large", `request body exceeds ${limitBytes} bytes`);
+
+/** Retry-After for the errors that carry one. */
+export function errorHeaders(error: AppError): Record<string, string> {
+  return error.retryAfterSeconds === undefined ? {} : { "retry-after": String(error.retryAfterSeconds) };
+}
 
 export interface ErrorBody {
   error: { code: ErrorCode; message: string };

@@ -7,7 +7,7 @@
 // to prevent.
 import type { Redis } from "ioredis";
 import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
-import { ApiError, chatUnavailable, RateLimitedError, retryAfterSeconds } from "../http/errors";
+import { atCapacity, chatUnavailable, rateLimited, retryAfterSeconds } from "../errors";
 import { withTimeout } from "../infra/dependency";
 import type { Logger } from "../observability/logger";
 import type { ModelCallBudget } from "./model-calls";
@@ -34,9 +34,9 @@ export interface TurnCharge {
 
 export interface TurnLimits {
   /**
-   * Admits one new turn of `userId` and charges it to every window. Throws ApiError 503 `unavailable`
-   * (with Retry-After) while this process's model budget for the minute is spent, RateLimitedError
-   * (429) when a window is full, and ApiError 503 `unavailable` when Redis cannot count.
+   * Admits one new turn of `userId` and charges it to every window. Throws AppError `unavailable`
+   * (with Retry-After) while this process's model budget for the minute is spent, `rate_limited`
+   * (with Retry-After) when a window is full, and `unavailable` when Redis cannot count.
    */
   admit(userId: string): Promise<TurnCharge>;
 }
@@ -89,9 +89,7 @@ export function createTurnLimits(
     admit: async (userId) => {
       const spentForMs = await modelCalls.spentForMs();
       if (spentForMs > 0) {
-        throw new ApiError(503, "unavailable", "the assistant is at capacity; retry shortly", {
-          "retry-after": String(retryAfterSeconds(spentForMs)),
-        });
+        throw atCapacity(retryAfterSeconds(spentForMs));
       }
       const charged: TurnWindow[] = [];
       for (const taken of windows) {
@@ -102,7 +100,7 @@ export function createTurnLimits(
             // Refused: the windows already charged give their point back.
             await refund(charged, userId);
             const waitSeconds = retryAfterSeconds(error.msBeforeNext);
-            throw new RateLimitedError(`${taken.refusal}; retry in ${waitSeconds} s`, waitSeconds);
+            throw rateLimited(`${taken.refusal}; retry in ${waitSeconds} s`, waitSeconds);
           }
           // Redis did not answer, so a refund would not either: a point already taken is lost.
           log.warn("turn limits unavailable; refusing the send", { error, user_id: userId });

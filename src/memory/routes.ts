@@ -1,10 +1,10 @@
 // The memory HTTP surface: the user sees what the assistant remembers and removes what they want gone.
 // Thin: parse, call one verb, map the result. Another user's memory is answered 404, like a missing one.
 import { Elysia } from "elysia";
-import { decodeCursor } from "../db/cursor";
+import { cursorParam } from "../db/cursor";
 import { isEntityId } from "../db/ids";
+import { notFound } from "../errors";
 import { clientAuth } from "../http/auth";
-import { invalidRequest, notFound } from "../http/errors";
 import { v1Operation } from "../http/openapi-contract";
 import type { AppDb } from "../infra/app-db";
 import type { MemoryPoolCache } from "./cache";
@@ -26,13 +26,9 @@ export function memoryRoutes({ apiKey, db, cache }: MemoryRouteOptions) {
     .get(
       "",
       async ({ client, query }) => {
-        const cursor = query.cursor === undefined ? null : decodeCursor(query.cursor);
-        if (cursor === null && query.cursor !== undefined) {
-          throw invalidRequest("cursor is not a cursor this API issued");
-        }
         const page = await listMemories({
           ctx: { userId: client.userId, db, cache },
-          input: { limit: query.limit, cursor },
+          input: { limit: query.limit, cursor: cursorParam(query.cursor) },
         });
         return {
           memories: page.items.map((memory) => ({

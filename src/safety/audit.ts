@@ -1,6 +1,6 @@
-// The audit-row shape: one row per safety decision, holding the layer, the category and what
-// was done, never any text of the message or the answer. The chat turn adds the turn id when it
-// writes the rows; counts per category feed the daily report.
+// The audit-row shape: one row per safety decision, holding the layer, the category, what was done
+// and why, never any text of the message or the answer. `recordSafetyAudit` (audit-log.ts) is the
+// one writer; counts per category feed the daily report.
 
 import type { Layer1Outcome, Layer1Verdict } from "./layer1.ts";
 import type { Layer3Verdict } from "./layer3.ts";
@@ -19,12 +19,27 @@ export type AuditAction =
   /** Layer 3: a soft correction appended to the streamed reply. */
   | "correction_appended"
   /** Layer 4: the judge asked for a revision and the one trusted rewrite replaced the answer. */
-  | "rewritten";
+  | "rewritten"
+  /** Layer 4: the judge asked for a revision but the rewrite failed or came back empty; the answer stands. */
+  | "rewrite_failed"
+  /** Layer 4: the judge approved the answer. */
+  | "approved"
+  /** Layer 4: the judge failed (error, timeout, malformed verdict); the answer counts as approved. */
+  | "judge_failed_open";
+
+/** Why a decision was taken, in words and rule ids only: never text of the message or the answer. */
+export interface AuditDetail {
+  /** Layer 4: the judge's one-sentence reason, or why it failed open. */
+  reason?: string;
+  /** Layer 4: the tool data given to the judge was shrunk to fit its cap. */
+  evidence_shrunk?: boolean;
+}
 
 export interface AuditEntry {
   layer: SafetyLayer;
   category: string;
   action: AuditAction;
+  detail?: AuditDetail;
 }
 
 const LAYER1_ACTION: Record<Exclude<Layer1Outcome, "pass">, AuditAction> = {

@@ -4,6 +4,7 @@
 import { z } from "zod";
 import type { Llm } from "../llm/client";
 import type { Logger } from "../observability/logger";
+import { evidenceFor } from "./evidence";
 
 export const JUDGE_RULES = {
   V1: "hallucination: a health figure that contradicts the tool results, or stale data presented as current",
@@ -20,7 +21,6 @@ export const JUDGE_RULES = {
 export type JudgeRule = keyof typeof JUDGE_RULES;
 const RULE_IDS = Object.keys(JUDGE_RULES) as [JudgeRule, ...JudgeRule[]];
 
-export const JUDGE_TIMEOUT_MS = 20_000;
 // The judge reads the evidence, not the whole transcript; this bounds its cost per turn.
 const MAX_EVIDENCE_CHARS = 12_000;
 
@@ -34,8 +34,10 @@ export interface JudgeVerdict {
   verdict: "approved" | "revise";
   violations: JudgeRule[];
   reason: string;
-  /** True when the judge failed and the verdict is the fail-open default. */
+  /** True when the judge failed and the verdict is the fail-open default; `reason` says why. */
   failedOpen: boolean;
+  /** The tool data was larger than the judge's cap and was shrunk (evidence.ts) before it was sent. */
+  evidenceShrunk: boolean;
 }
 
 export interface JudgeInput {
@@ -44,9 +46,11 @@ export interface JudgeInput {
   question: string;
   answer: string;
   toolResults: unknown[];
+  /** Ends the review early (shutdown, a newer attempt); the turn's own budget is not the judge's. */
   signal: AbortSignal;
   log: Logger;
-  timeoutMs?: number;
+  /** The judge's own budget, so a slow agent never leaves it no time (HILO_JUDGE_BUDGET_MS). */
+  timeoutMs: number;
 }
 
 const JUDGE_INSTRUCTIONS = `You review answers written by Ask Hilo, a health coach in a blood-pressure watch app. It is not a doctor.
@@ -56,7 +60,10 @@ Reply "approved" unless a rule is clearly violated. For "revise", list every vio
 Reply with JSON: {"verdict": "approved"|"revise", "violations": ["V1", ...], "reason": "..."}.`;
 
 export async function judgeAnswer(input: JudgeInput): Promise<JudgeVerdict> {
-  const timeoutMs = input.timeoutMs ?? JUDGE_TIMEOUT_MS;
+  const { timeoutMs } = input;
+  const material = reviewMaterial(input.question, input.answer, input.toolResults);
+  const evidenceShrunk = material.evidenceShrunk;
+  const timeout = AbortSignal.timeout(timeoutMs);
   try {
     const reply = await input.llm.completeJson(
       {
@@ -65,26 +72,31 @@ export async function judgeAnswer(input: JudgeInput): Promise<JudgeVerdict> {
         schema: verdictSchema,
         messages: [
           { role: "system", content: JUDGE_INSTRUCTIONS },
-          { role: "user", content: reviewMaterial(input.question, input.answer, input.toolResults) },
+          { role: "user", content: material.text },
         ],
       },
       {
-        signal: AbortSignal.any([input.signal, AbortSignal.timeout(timeoutMs)]),
+        signal: AbortSignal.any([input.signal, timeout]),
         deadlineMs: Date.now() + timeoutMs,
       },
     );
     // A "revise" without a named rule gives the rewrite nothing to fix: treated as approved.
     if (reply.verdict === "revise" && reply.violations.length === 0) {
-      return { verdict: "approved", violations: [], reason: reply.reason, failedOpen: false };
+      return { verdict: "approved", violations: [], reason: reply.reason, failedOpen: false, evidenceShrunk };
     }
-    return { ...reply, failedOpen: false };
+    return { ...reply, failedOpen: false, evidenceShrunk };
   } catch (error) {
-    input.log.warn("judge failed; answer approved (fail-open)", { error });
-    return { verdict: "approved", violations: [], reason: "judge unavailable", failedOpen: true };
+    const reason = timeout.aborted
+      ? `judge timed out after ${timeoutMs} ms`
+      : input.signal.aborted
+        ? "review stopped before the judge answered"
+        : `judge failed: ${error instanceof Error ? error.name : "unknown error"}`;
+    input.log.warn("judge failed; answer approved (fail-open)", { error, reason });
+    return { verdict: "approved", violations: [], reason, failedOpen: true, evidenceShrunk };
   }
 }
 
-export interface RewriteInput extends Omit<JudgeInput, "timeoutMs"> {
+export interface RewriteInput extends JudgeInput {
   verdict: JudgeVerdict;
   /** Receives the rewrite as it streams. */
   onText(text: string): Promise<void>;
@@ -106,11 +118,14 @@ export async function rewriteAnswer(input: RewriteInput): Promise<string> {
         { role: "system", content: REWRITE_INSTRUCTIONS },
         {
           role: "user",
-          content: `${reviewMaterial(input.question, input.answer, input.toolResults)}\n\nProblem found: ${problems}. ${input.verdict.reason}\nRewrite the draft answer.`,
+          content: `${reviewMaterial(input.question, input.answer, input.toolResults).text}\n\nProblem found: ${problems}. ${input.verdict.reason}\nRewrite the draft answer.`,
         },
       ],
     },
-    { signal: input.signal, trace: { name: "answer_rewrite" } },
+    {
+      signal: AbortSignal.any([input.signal, AbortSignal.timeout(input.timeoutMs)]),
+      trace: { name: "answer_rewrite" },
+    },
   );
   for await (const chunk of stream) {
     const delta = chunk.choices[0]?.delta?.content;
@@ -121,7 +136,14 @@ export async function rewriteAnswer(input: RewriteInput): Promise<string> {
   return text;
 }
 
-function reviewMaterial(question: string, answer: string, toolResults: unknown[]): string {
-  const evidence = JSON.stringify(toolResults).slice(0, MAX_EVIDENCE_CHARS);
-  return `The user asked:\n${question}\n\nTool results the answer was based on (JSON):\n${evidence}\n\nDraft answer:\n${answer}`;
+function reviewMaterial(
+  question: string,
+  answer: string,
+  toolResults: unknown[],
+): { text: string; evidenceShrunk: boolean } {
+  const evidence = evidenceFor(toolResults, MAX_EVIDENCE_CHARS);
+  return {
+    text: `The user asked:\n${question}\n\nTool results the answer was based on (JSON):\n${evidence.json}\n\nDraft answer:\n${answer}`,
+    evidenceShrunk: evidence.shrunk,
+  };
 }

@@ -19,6 +19,21 @@ async function auditRows(turnId: string) {
   return rows as { layer: number; category: string; action: string }[];
 }
 
+async function auditDetails(turnId: string, layer: number) {
+  const [rows] = await app.deps.appDb.pool.query(
+    "SELECT action, detail FROM safety_audit WHERE turn_id = ? AND layer = ? ORDER BY id",
+    [turnId, layer],
+  );
+  return (rows as { action: string; detail: unknown }[]).map((row) => ({
+    action: row.action,
+    detail: typeof row.detail === "string" ? JSON.parse(row.detail) : row.detail,
+  }));
+}
+
+function judgeSays(match: string, reply: unknown) {
+  return script(match, [reply], "json", JUDGE_MODEL);
+}
+
 async function storedMessages(user: { userId: string; sessionId: string }) {
   const response = await app.request(`/v1/sessions/${user.sessionId}/messages`, {
     headers: clientHeaders(user.userId),
@@ -169,5 +184,94 @@ describe("Layer 4", () => {
     expect(events.some((event) => event.event.startsWith("correction"))).toBe(false);
     expect(events.at(-1)?.event).toBe("end");
     expect((await storedMessages(user))[0]?.content).toBe("Your readings look steady.");
+  });
+
+  test("a revise whose rewrite fails or comes back empty keeps the answer and is still audited", async () => {
+    for (const rewrite of [{ error: { status: 400, message: "rewrite broke" } }, { content: "   " }]) {
+      const user = await openSession(app);
+      const match = uniqueMatch("rewritefail");
+      const original = "Your average this week was 150/95, which is excellent.";
+      await script(match, [{ content: original }, rewrite]);
+      await judgeSays(match, {
+        content: JSON.stringify({
+          verdict: "revise",
+          violations: ["V9"],
+          reason: "praise of a high reading",
+        }),
+      });
+      const response = await send(app, user, `How was my week? ${match}`);
+      const turnId = response.headers.get("x-turn-id") ?? "";
+      const { events } = await readSse(response);
+      expect(events.find((event) => event.event === "correction_done")?.data).toMatchObject({
+        answer: original,
+        replaced: false,
+      });
+      expect(events.at(-1)?.event).toBe("end");
+      expect((await storedMessages(user))[0]?.content).toBe(original);
+      expect(await auditDetails(turnId, 4)).toEqual([
+        { action: "rewrite_failed", detail: { reason: "praise of a high reading" } },
+      ]);
+    }
+  });
+
+  test("an approval is audited with the judge's reason", async () => {
+    const user = await openSession(app);
+    const match = uniqueMatch("approved");
+    await script(match, [{ content: "Your readings look steady." }]);
+    await judgeSays(match, {
+      content: JSON.stringify({ verdict: "approved", violations: [], reason: "fine" }),
+    });
+    const response = await send(app, user, `Steady? ${match}`);
+    const turnId = response.headers.get("x-turn-id") ?? "";
+    await readSse(response);
+    expect(await auditDetails(turnId, 4)).toEqual([{ action: "approved", detail: { reason: "fine" } }]);
+  });
+});
+
+describe("Layer 4 has budgets of its own", () => {
+  test("a judge past its own budget is degraded, audited with why, and the turn ends cleanly", async () => {
+    const slowJudgeApp = buildTestApp({ HILO_JUDGE_BUDGET_MS: "1000" });
+    try {
+      const user = await openSession(slowJudgeApp);
+      const match = uniqueMatch("slowjudge");
+      await script(match, [{ content: "Your readings look steady." }]);
+      await judgeSays(match, {
+        delayMs: 3_000,
+        content: JSON.stringify({ verdict: "approved", violations: [], reason: "late" }),
+      });
+      const response = await send(slowJudgeApp, user, `Steady? ${match}`);
+      const turnId = response.headers.get("x-turn-id") ?? "";
+      const { events } = await readSse(response);
+      expect(events.find((event) => event.event === "eval_result")?.data).toMatchObject({
+        verdict: "approved",
+        degraded: true,
+      });
+      expect(events.at(-1)?.event).toBe("end");
+      expect(await auditDetails(turnId, 4)).toEqual([
+        { action: "judge_failed_open", detail: { reason: "judge timed out after 1000 ms" } },
+      ]);
+    } finally {
+      await slowJudgeApp.close();
+    }
+  });
+
+  test("an agent that used most of the turn's budget leaves the judge its own time", async () => {
+    // 1.5 s of the 2 s turn go to the answer; the judge then needs 0.8 s, past the turn's budget.
+    const tightApp = buildTestApp({ HILO_TURN_BUDGET_MS: "2000" });
+    try {
+      const user = await openSession(tightApp);
+      const match = uniqueMatch("tightturn");
+      await script(match, [{ content: "Your readings look steady.", delayMs: 1_500 }]);
+      await judgeSays(match, {
+        delayMs: 800,
+        content: JSON.stringify({ verdict: "approved", violations: [], reason: "fine" }),
+      });
+      const { events } = await readSse(await send(tightApp, user, `Steady? ${match}`));
+      const verdict = events.find((event) => event.event === "eval_result")?.data;
+      expect(verdict).toMatchObject({ verdict: "approved" });
+      expect(verdict?.degraded).toBeUndefined();
+    } finally {
+      await tightApp.close();
+    }
   });
 });

@@ -3,7 +3,7 @@
 // every api instance; /health is never limited; a flood is bounded before the API key is checked.
 import { afterAll, describe, expect, test } from "bun:test";
 import { randomUUID } from "node:crypto";
-import { createChat } from "../../src/chat/compose";
+import { createChat } from "../../src/chat/chat";
 import { createApp } from "../../src/http/app";
 import { closeDeps, createDeps } from "../../src/lifecycle/dependencies";
 import { createLogger } from "../../src/observability/logger";
@@ -49,7 +49,7 @@ describe("without trusted proxies", () => {
       expect((await get("203.0.113.3")).status).toBe(429);
     } finally {
       await app.stop(true);
-      await chat.services.stop();
+      await chat.stop();
       await closeDeps(deps);
     }
   });

@@ -1,7 +1,7 @@
 // What tests need to reach the local stack and build the real app graph against it.
 import { randomUUID } from "node:crypto";
 import mysql from "mysql2/promise";
-import { type Chat, createChat } from "../../src/chat/compose";
+import { type Chat, createChat } from "../../src/chat/chat";
 import { type Config, loadConfig } from "../../src/config";
 import { createApp } from "../../src/http/app";
 import { closeDeps, createDeps, type Deps } from "../../src/lifecycle/dependencies";
@@ -51,7 +51,7 @@ export function buildTestApp(overrides: Record<string, string> = {}, limits?: Li
     chat,
     request: (path, init) => app.handle(new Request(`http://hilo.test${path}`, init)),
     close: async () => {
-      await chat.services.stop();
+      await chat.stop();
       await closeDeps(deps);
     },
   };

@@ -1,10 +1,10 @@
 // GET /v1/me: the acting user's profile as the assistant sees it (from the Hilo User DB).
 import { Elysia } from "elysia";
 import { z } from "zod";
+import { notFound } from "../../errors";
 import type { UsersDbClient } from "../../infra/users-db";
 import { readUserProfile } from "../../users/profile";
 import { clientAuth } from "../auth";
-import { notFound } from "../errors";
 import { v1Operation } from "../openapi-contract";
 
 const range = z.object({ min: z.number(), max: z.number() });
