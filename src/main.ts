@@ -16,8 +16,8 @@ Usage: hilo <command>
 
 Commands:
   api         serve the HTTP + SSE API (PORT, default 8080)
-  worker      consume background jobs (BullMQ queues)
-  scheduler   fire cron jobs; exactly one active leader via a Redis lock
+  worker      background job consumer (checks its dependencies; no jobs yet)
+  scheduler   holds the scheduler leadership (Redis lock); no schedules yet
   migrate     apply App MySQL migrations embedded in this binary; ensure the FAQ tables
   faq-ingest  load the FAQ from a CSV file, embedding only new or changed rows (hilo faq-ingest --help)
   guard       run safety Layers 1 and 3 over JSON lines on stdin (no config needed)

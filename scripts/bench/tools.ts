@@ -132,7 +132,7 @@ try {
     sessionId: "bench",
     turnId: `bench-${randomUUID()}`,
     deps,
-    llm: createLlm(deps.model.openai, { log: createLogger("warn") }),
+    llm: createLlm(deps.openai.client, { log: createLogger("warn") }),
     memoryCache: createMemoryPoolCache(),
     log: createLogger("warn"),
     signal: new AbortController().signal,

@@ -14,12 +14,12 @@ const MAX_ANSWER_CHARS = 4_000;
 
 const suggestionsSchema = z.strictObject({ suggestions: z.array(z.string()) });
 
-const INSTRUCTIONS = `You write follow-up suggestions for Ask Hilo, the health coach in the Hilo app that reads the user's watch data (blood pressure, heart rate, sleep, steps) and helps with health goals.
+const INSTRUCTIONS = `You write follow-up suggestions for Ask Hilo, the health coach in the Hilo app that reads the user's watch data (blood pressure, heart rate, sleep, steps) and answers questions about the app.
 
 Given the user's question and Ask Hilo's answer, suggest up to ${MAX_SUGGESTIONS} short questions the user could ask Ask Hilo next.
 - Write them as the user would, in the first person ("How did I sleep last week?").
 - Each is one short question, under 80 characters, and different from the question just asked.
-- Only questions Ask Hilo can answer from the user's data, their goals or the app. No questions about diagnosis, medication or doses.
+- Only questions Ask Hilo can answer from the user's data or about the app. No questions about diagnosis, medication or doses.
 - No numbering, no quotes, no emoji.
 Reply with JSON: {"suggestions": ["...", "..."]}.`;
 

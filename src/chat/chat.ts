@@ -9,7 +9,7 @@ import { createLlm, type Llm } from "../llm/client";
 import { createMemoryPoolCache, type MemoryPoolCache } from "../memory/cache";
 import { recentMemories } from "../memory/prelude";
 import type { Logger } from "../observability/logger";
-import { readUserProfile, type UserProfile } from "../users/profile";
+import { readUserProfile, type UserProfile } from "../users/service";
 import { createTurnLogHub, type TurnLogHub } from "./relay";
 
 export interface Chat {
@@ -28,7 +28,7 @@ export interface Chat {
 
 export function createChat(deps: Deps, log: Logger): Chat {
   const { config } = deps;
-  const llm = createLlm(deps.model.openai, {
+  const llm = createLlm(deps.openai.client, {
     log,
     maxConcurrent: config.HILO_MAX_CONCURRENT_MODEL_CALLS,
     maxCallsPerMinute: config.HILO_MODEL_CALLS_PER_MINUTE,

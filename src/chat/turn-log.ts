@@ -3,15 +3,8 @@
 // token is what made this design expensive elsewhere. The first text after a quiet spell is written
 // at once, so coalescing never delays the first token. Every other event flushes pending text first
 // so the order in the log is the order the agent produced.
-import type { Redis } from "ioredis";
 import type { StreamAppender } from "../infra/redis";
-import {
-  type LoggedTurnEvent,
-  TERMINAL_EVENT,
-  TURN_EVENT_NAMES,
-  type TurnEvent,
-  type TurnEventName,
-} from "./events";
+import { TERMINAL_EVENT, TURN_EVENT_NAMES, type TurnEvent, type TurnEventName } from "./events";
 import { createLogAppends, type LogWriter } from "./log-appends";
 import { type SseFrame, sseFrameText } from "./sse";
 
@@ -117,23 +110,6 @@ function eventFields(fields: string[]): { event: string; data: string } | null {
   return event === undefined || data === undefined ? null : { event, data };
 }
 
-/** Decodes XRANGE/XREAD entries; an entry that does not decode is skipped, never fatal to a relay. */
-export function decodeEntries(raw: unknown): LoggedTurnEvent[] {
-  if (!Array.isArray(raw)) return [];
-  const events: LoggedTurnEvent[] = [];
-  for (const [id, fields] of raw as RawEntry[]) {
-    const entry = eventFields(fields);
-    if (!entry?.event) continue;
-    try {
-      const data = JSON.parse(entry.data) as Record<string, unknown>;
-      events.push({ id, event: entry.event as TurnEventName, data });
-    } catch {
-      // A corrupt payload cannot be shown; skipping it keeps the rest of the turn readable.
-    }
-  }
-  return events;
-}
-
 const KNOWN_EVENTS: ReadonlySet<string> = new Set(TURN_EVENT_NAMES);
 
 /**
@@ -156,15 +132,4 @@ export function decodeFrames(raw: unknown): SseFrame[] {
     });
   }
   return frames;
-}
-
-/** Entries strictly after `afterId` (or from the start), in order. */
-export async function readTurnLog(
-  redis: Redis,
-  key: string,
-  afterId: string | null,
-  count = 1_000,
-): Promise<LoggedTurnEvent[]> {
-  const start = afterId ? `(${afterId}` : "-";
-  return decodeEntries(await redis.xrange(key, start, "+", "COUNT", count));
 }

@@ -5,7 +5,7 @@ import { parseArgs } from "node:util";
 import { FaqChangedDuringIngestError, FaqSchemaError, ingestFaq, parseFaqCsv } from "../faq";
 import { withTimeout } from "../infra/dependency";
 import { createFaqDb } from "../infra/faq-db";
-import { createModelClient } from "../infra/model";
+import { createOpenAiClient } from "../infra/openai";
 import { EXIT_STARTUP, loadConfigOrExit } from "../lifecycle/run";
 import { createLlm } from "../llm/client";
 import { createLogger } from "../observability/logger";
@@ -76,7 +76,7 @@ export async function runFaqIngestCommand(argv: string[]): Promise<void> {
   const timeoutMs = config.HILO_STARTUP_CHECK_TIMEOUT_MS;
   const faqDb = createFaqDb(config.FAQ_DB_URL, timeoutMs);
   const log = createLogger(config.HILO_LOG_LEVEL, { mode: "faq-ingest" });
-  const llm = createLlm(createModelClient(config.OPENAI_BASE_URL, config.OPENAI_API_KEY, timeoutMs).openai, {
+  const llm = createLlm(createOpenAiClient(config.OPENAI_BASE_URL, config.OPENAI_API_KEY, timeoutMs).client, {
     log,
     maxConcurrent: config.HILO_MAX_CONCURRENT_MODEL_CALLS,
   });

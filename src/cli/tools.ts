@@ -14,7 +14,7 @@ import { EXIT_STARTUP, loadConfigOrExit } from "../lifecycle/run";
 import { createLlm } from "../llm/client";
 import { createMemoryPoolCache } from "../memory/cache";
 import { createLogger } from "../observability/logger";
-import { readUserProfile } from "../users/profile";
+import { readUserProfile } from "../users/service";
 
 const EXIT_USAGE = 64;
 /** The zone used when the user has no profile and no --tz is given. */
@@ -122,7 +122,7 @@ async function runTool(argv: string[]): Promise<void> {
       sessionId: "cli",
       turnId: `cli-${randomUUID()}`,
       deps,
-      llm: createLlm(deps.model.openai, { log, tracing: deps.tracing }),
+      llm: createLlm(deps.openai.client, { log, tracing: deps.tracing }),
       memoryCache: createMemoryPoolCache(),
       log,
       signal: new AbortController().signal,

@@ -1,6 +1,5 @@
-// `hilo worker`: the background job consumer process. Queue processors register here as the
-// jobs that need them land (goal sweep, claim cleanup, QA runs); until then it holds its
-// connections, answers the lifecycle, and drains on SIGTERM.
+// `hilo worker`: the background job consumer process. No job consumes yet: it checks its
+// dependencies at start, holds its connections, and stops cleanly on SIGTERM.
 import type { StartService } from "../lifecycle/run";
 
 export const startWorker: StartService = async (_deps, log) => {

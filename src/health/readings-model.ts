@@ -1,5 +1,5 @@
-// The watch-readings model as the external MongoDB holds it, shared by the health tools, the goal
-// evaluator, the demo seed and the benchmark: document shapes, collection names and indexes as data.
+// The watch readings as the external MongoDB holds them, shared by the health tools, the demo seed
+// and the benchmark: document shapes, collection names and indexes as data.
 import type { Collection, CreateIndexesOptions, Db, IndexSpecification } from "mongodb";
 import type { BpCategory } from "./bp-category.ts";
 import type { Daypart } from "./dayparts.ts";

@@ -10,13 +10,13 @@ import { createLimits, type LimitOptions } from "../limits";
 import { memoryRoutes } from "../memory/routes";
 import { createHealthProbe } from "../observability/health";
 import type { Logger } from "../observability/logger";
+import { healthRoutes } from "../observability/routes";
+import { meRoutes } from "../users/routes";
 import { VERSION } from "../version";
 import { readJsonBody, requestPath } from "./body";
 import { errorBody, errorHeaders, errorResponse, HTTP_STATUS } from "./errors";
 import { API_DESCRIPTION, API_LICENSE, API_TAGS, contractComponents } from "./openapi-contract";
 import { openapiWithDeclaredContract } from "./openapi-document";
-import { healthRoutes } from "./routes/health";
-import { meRoutes } from "./routes/me";
 
 export interface AppOptions {
   deps: Deps;

@@ -5,8 +5,8 @@ import { checkFaqSchema } from "../faq";
 import { type AppDbClient, createAppDb } from "../infra/app-db";
 import { type Dependency, type DependencyName, withTimeout } from "../infra/dependency";
 import { createFaqDb, type FaqDbClient } from "../infra/faq-db";
-import { createModelClient, type ModelClient } from "../infra/model";
 import { createMongo, type MongoDeps } from "../infra/mongo";
+import { createOpenAiClient, type OpenAiClient } from "../infra/openai";
 import { createRedis, type RedisClient } from "../infra/redis";
 import { createUsersDb, type UsersDbClient } from "../infra/users-db";
 import { TRACING_OFF, type Tracing } from "../observability/tracing";
@@ -18,7 +18,7 @@ export interface Deps {
   readonly mongo: MongoDeps;
   readonly faqDb: FaqDbClient;
   readonly redis: RedisClient;
-  readonly model: ModelClient;
+  readonly openai: OpenAiClient;
   /** Langfuse tracing of model calls, or TRACING_OFF; not a dependency: it never blocks start-up. */
   readonly tracing: Tracing;
   /** In start-up order; closed in reverse. */
@@ -45,7 +45,7 @@ export function createDeps(config: Config, tracing: Tracing = TRACING_OFF): Deps
   const mongo = createMongo(config.MONGO_URL, timeoutMs);
   const faqDb = createFaqDb(config.FAQ_DB_URL, timeoutMs);
   const redis = createRedis(config.REDIS_URL, timeoutMs);
-  const model = createModelClient(config.OPENAI_BASE_URL, config.OPENAI_API_KEY, timeoutMs);
+  const openai = createOpenAiClient(config.OPENAI_BASE_URL, config.OPENAI_API_KEY, timeoutMs);
   return {
     config,
     appDb,
@@ -53,9 +53,9 @@ export function createDeps(config: Config, tracing: Tracing = TRACING_OFF): Deps
     mongo,
     faqDb,
     redis,
-    model,
+    openai,
     tracing,
-    all: [appDb, usersDb, mongo, faqDb, redis, model],
+    all: [appDb, usersDb, mongo, faqDb, redis, openai],
   };
 }
 

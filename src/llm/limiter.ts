@@ -1,6 +1,6 @@
 // A process-wide cap on concurrent model calls: a counting semaphore with a FIFO queue. Every feature
-// (agent, judge, suggestions, goal compiler) goes through one instance, so a burst of turns queues here
-// instead of tripping the provider's rate limits all at once.
+// (agent, judge, rewrite, suggestions, embeddings) goes through one instance, so a burst of turns
+// queues here instead of tripping the provider's rate limits all at once.
 
 export const DEFAULT_MAX_CONCURRENT_MODEL_CALLS = 32;
 

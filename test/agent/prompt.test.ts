@@ -2,7 +2,7 @@
 // (provider prompt caching depends on it), memories newest first with their dates.
 import { afterEach, describe, expect, setSystemTime, test } from "bun:test";
 import { buildSystemPrompt, MAX_PROMPT_MEMORIES, type PromptMemory } from "../../src/agent/prompt";
-import type { UserProfile } from "../../src/users/profile";
+import type { UserProfile } from "../../src/users/service";
 
 const profile: UserProfile = {
   userId: "user-secret-id-123",

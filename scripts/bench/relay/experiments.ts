@@ -31,7 +31,7 @@ import { Redis } from "ioredis";
 import type { LoggedTurnEvent } from "../../../src/chat/events";
 import type { TurnLogHub } from "../../../src/chat/relay";
 import { compareStreamIds, encodeSseFrame } from "../../../src/chat/sse";
-import { decodeEntries, decodeFrames } from "../../../src/chat/turn-log";
+import { decodeFrames } from "../../../src/chat/turn-log";
 import { type BlockingReader, createRedis } from "../../../src/infra/redis";
 import { createLogger } from "../../../src/observability/logger";
 import { loadStackEnv, requireEnv, wallNow } from "./env";
@@ -468,3 +468,31 @@ try {
   writer.disconnect();
 }
 process.exit();
+
+/**
+ * The relay's former decoding, kept here as the baseline the experiment measures against: every
+ * entry's payload parsed into an object (the relay now forwards the stored JSON text as it is).
+ */
+function decodeEntries(raw: unknown): LoggedTurnEvent[] {
+  if (!Array.isArray(raw)) return [];
+  const events: LoggedTurnEvent[] = [];
+  for (const [id, fields] of raw as [string, string[]][]) {
+    let event: string | undefined;
+    let data: string | undefined;
+    for (let i = 0; i + 1 < fields.length; i += 2) {
+      if (fields[i] === "e") event = fields[i + 1];
+      else if (fields[i] === "d") data = fields[i + 1];
+    }
+    if (event === undefined || data === undefined) continue;
+    try {
+      events.push({
+        id,
+        event: event as LoggedTurnEvent["event"],
+        data: JSON.parse(data) as Record<string, unknown>,
+      });
+    } catch {
+      // Skipped, as the relay did.
+    }
+  }
+  return events;
+}

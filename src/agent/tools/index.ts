@@ -1,5 +1,5 @@
 // The tools every deployment registers, in a fixed order (the tools block is part of the cached prompt
-// prefix). Health, memory, goal, FAQ and handover tools are appended from their own folders.
+// prefix). The health, memory and FAQ tools come from their own folders (agent/catalog.ts).
 import type { ToolDefinition } from "../tool";
 import { calculateTool } from "./calculate";
 import { currentDateTimeTool } from "./current-datetime";

@@ -1,9 +1,9 @@
 // GET /health: no key needed; always 200 while the process serves, body says ok or degraded.
 import { Elysia } from "elysia";
 import { z } from "zod";
-import { DEPENDENCY_NAMES } from "../../infra/dependency";
-import type { HealthReport } from "../../observability/health";
-import { publicOperation } from "../openapi-contract";
+import { publicOperation } from "../http/openapi-contract";
+import { DEPENDENCY_NAMES } from "../infra/dependency";
+import type { HealthReport } from "./health";
 
 const healthSchema = z.object({
   status: z.enum(["ok", "degraded"]),

@@ -1,6 +1,7 @@
 // Reads a user's profile from the Hilo User DB. That database belongs to the wider Hilo platform:
 // raw SQL against its fixed `users` table, read-only, never modelled as one of our tables.
 import type { RowDataPacket } from "mysql2/promise";
+import { notFound } from "../errors";
 import type { UsersDbClient } from "../infra/users-db";
 
 export interface BpTargetBand {
@@ -45,4 +46,15 @@ export async function readUserProfile(usersDb: UsersDbClient, userId: string): P
       diastolic: { min: row.target_diastolic_min, max: row.target_diastolic_max },
     },
   };
+}
+
+/** The acting user's profile; a user the platform does not know is not found. */
+export async function findProfile({
+  ctx,
+}: {
+  ctx: { usersDb: UsersDbClient; userId: string };
+}): Promise<UserProfile> {
+  const profile = await readUserProfile(ctx.usersDb, ctx.userId);
+  if (!profile) throw notFound("user profile");
+  return profile;
 }
