@@ -12,24 +12,12 @@ import {
   latestFromPreviousDay,
   localDayOf,
   previousDayFacet,
-  type ReadingRow,
-  type ReadingView,
-  readingRowProjection,
   readingsInWindow,
-  readingView,
 } from "./pipeline.ts";
+import { type ReadingRow, type ReadingView, readingRowProjection, readingView } from "./reading-view.ts";
+import { type NoReadingsResult, noReadings, type WindowResult, windowResult } from "./result.ts";
 import { roundMmHg } from "./rounding.ts";
-import {
-  type Freshness,
-  freshness,
-  healthScope,
-  type NoReadingsResult,
-  noReadings,
-  resolveWindow,
-  type WindowView,
-  windowDaysInput,
-  windowView,
-} from "./window.ts";
+import { windowDaysInput, windowedQuery } from "./window.ts";
 
 export interface DaypartBaseline {
   daypart: Daypart;
@@ -39,25 +27,23 @@ export interface DaypartBaseline {
   readings: number;
 }
 
-export type BpMetricsSummaryResult =
-  | ({
-      status: "ok";
-      window: WindowView;
-      readings: number;
-      days_with_readings: number;
-      /** Mean of all readings in the window, mmHg. */
-      average: { systolic: number; diastolic: number };
-      /** Absent when the watch sent no in-target grading for these days. */
-      in_target?: InTargetView;
-      /** Best category, then lowest systolic, then lowest diastolic; ties go to the newest. */
-      best_reading: ReadingView;
-      /** Worst category, then highest systolic, then highest diastolic; ties go to the newest. */
-      worst_reading: ReadingView;
-      /** In daypart order; only dayparts that have readings. */
-      daypart_baselines: DaypartBaseline[];
-      dayparts_without_readings: Daypart[];
-    } & Freshness)
-  | NoReadingsResult;
+export interface BpMetricsSummary {
+  readings: number;
+  days_with_readings: number;
+  /** Mean of all readings in the window, mmHg. */
+  average: { systolic: number; diastolic: number };
+  /** Absent when the watch sent no in-target grading for these days. */
+  in_target?: InTargetView;
+  /** Best category, then lowest systolic, then lowest diastolic; ties go to the newest. */
+  best_reading: ReadingView;
+  /** Worst category, then highest systolic, then highest diastolic; ties go to the newest. */
+  worst_reading: ReadingView;
+  /** In daypart order; only dayparts that have readings. */
+  daypart_baselines: DaypartBaseline[];
+  dayparts_without_readings: Daypart[];
+}
+
+export type BpMetricsSummaryResult = WindowResult<"ok", BpMetricsSummary> | NoReadingsResult;
 
 interface ReadingSums {
   readings: number;
@@ -105,9 +91,7 @@ export const getBpMetricsSummary = defineTool({
   ].join("\n"),
   input: z.strictObject({ days: windowDaysInput(30) }),
   handler: async (args, ctx): Promise<BpMetricsSummaryResult> => {
-    const scope = healthScope(ctx);
-    const window = resolveWindow(scope, args.days);
-    const db = ctx.deps.mongo.db;
+    const { scope, window, db } = windowedQuery(ctx, args.days);
     // Two round trips, in parallel: the readings, and the daily documents (in-target grading, plus the
     // newest day before the window for the "no readings" answer).
     const [[readings], [daily]] = await Promise.all([
@@ -211,9 +195,7 @@ export const getBpMetricsSummary = defineTool({
       else baselines.push({ daypart, ...meanOf(row), readings: row.readings });
     }
     const inTarget = inTargetView(daily?.in_target[0]);
-    return {
-      status: "ok",
-      window: windowView(window),
+    return windowResult("ok", window, totals.latest_day, {
       readings: totals.readings,
       days_with_readings: totals.days,
       average: meanOf(totals),
@@ -222,7 +204,6 @@ export const getBpMetricsSummary = defineTool({
       worst_reading: readingView(worst),
       daypart_baselines: baselines,
       dayparts_without_readings: without,
-      ...freshness(totals.latest_day, scope.today),
-    };
+    });
   },
 });

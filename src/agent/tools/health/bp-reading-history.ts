@@ -5,27 +5,10 @@ import { z } from "zod";
 import { DAYPARTS, type Daypart } from "../../../health/dayparts.ts";
 import { bpReadingsCollection } from "../../../health/readings-model.ts";
 import { defineTool } from "../../tool.ts";
-import {
-  daypartOf,
-  latestReadingBefore,
-  localDayOf,
-  type ReadingRow,
-  type ReadingView,
-  readingRowProjection,
-  readingsInWindow,
-  readingView,
-} from "./pipeline.ts";
-import {
-  type Freshness,
-  freshness,
-  healthScope,
-  type NoReadingsResult,
-  noReadings,
-  resolveWindow,
-  type WindowView,
-  windowDaysInput,
-  windowView,
-} from "./window.ts";
+import { daypartOf, latestReadingBefore, localDayOf, readingsInWindow } from "./pipeline.ts";
+import { type ReadingRow, type ReadingView, readingRowProjection, readingView } from "./reading-view.ts";
+import { type NoReadingsResult, noReadings, type WindowResult, windowResult } from "./result.ts";
+import { windowDaysInput, windowedQuery } from "./window.ts";
 
 export const MAX_HISTORY_READINGS = 200;
 
@@ -69,28 +52,23 @@ export interface HistoryFilters {
   diastolic_max?: number;
 }
 
+export interface BpReadingHistory {
+  filters: HistoryFilters;
+  /** Readings in the window before filtering. */
+  window_readings: number;
+  /** Readings matching the filters; `readings` holds the newest `returned` of them. */
+  matching_readings: number;
+  returned: number;
+  /** True when more readings matched than `limit` allowed to return. */
+  truncated: boolean;
+  order: "newest_first";
+  readings: ReadingView[];
+}
+
 export type BpReadingHistoryResult =
-  | ({
-      status: "ok";
-      window: WindowView;
-      filters: HistoryFilters;
-      /** Readings in the window before filtering. */
-      window_readings: number;
-      /** Readings matching the filters; `readings` holds the newest `returned` of them. */
-      matching_readings: number;
-      returned: number;
-      /** True when more readings matched than `limit` allowed to return. */
-      truncated: boolean;
-      order: "newest_first";
-      readings: ReadingView[];
-    } & Freshness)
-  | ({
-      /** The window has readings, but none match the filters. */
-      status: "no_matching_readings";
-      window: WindowView;
-      filters: HistoryFilters;
-      window_readings: number;
-    } & Freshness)
+  | WindowResult<"ok", BpReadingHistory>
+  /** The window has readings, but none match the filters. */
+  | WindowResult<"no_matching_readings", Pick<BpReadingHistory, "filters" | "window_readings">>
   | NoReadingsResult;
 
 function echoFilters(args: HistoryInput): HistoryFilters {
@@ -138,10 +116,8 @@ export const getBpReadingHistory = defineTool({
   ].join("\n"),
   input,
   handler: async (args, ctx): Promise<BpReadingHistoryResult> => {
-    const scope = healthScope(ctx);
-    const window = resolveWindow(scope, args.days);
+    const { scope, window, db } = windowedQuery(ctx, args.days);
     const filters = echoFilters(args);
-    const db = ctx.deps.mongo.db;
     const [facets] = await bpReadingsCollection(db)
       .aggregate<HistoryFacets>([
         readingsInWindow(scope, window),
@@ -169,20 +145,14 @@ export const getBpReadingHistory = defineTool({
       return noReadings(window, await latestReadingBefore(db, scope, window.startUtc));
     }
     const matching = facets?.matching_count[0]?.readings ?? 0;
-    const fresh = freshness(inWindow.latest_day, scope.today);
     if (matching === 0) {
-      return {
-        status: "no_matching_readings",
-        window: windowView(window),
+      return windowResult("no_matching_readings", window, inWindow.latest_day, {
         filters,
         window_readings: inWindow.readings,
-        ...fresh,
-      };
+      });
     }
     const readings = (facets?.matching ?? []).map(readingView);
-    return {
-      status: "ok",
-      window: windowView(window),
+    return windowResult("ok", window, inWindow.latest_day, {
       filters,
       window_readings: inWindow.readings,
       matching_readings: matching,
@@ -190,7 +160,6 @@ export const getBpReadingHistory = defineTool({
       truncated: matching > readings.length,
       order: "newest_first",
       readings,
-      ...fresh,
-    };
+    });
   },
 });

@@ -2,8 +2,9 @@
 import { z } from "zod";
 import { bpReadingsCollection } from "../../../health/readings-model.ts";
 import { defineTool } from "../../tool.ts";
-import { type ReadingRow, type ReadingView, readingRowProjection, readingView } from "./pipeline.ts";
-import { type Freshness, freshness, healthScope } from "./window.ts";
+import { type ReadingRow, type ReadingView, readingRowProjection, readingView } from "./reading-view.ts";
+import { type Freshness, freshness } from "./result.ts";
+import { healthScope } from "./window.ts";
 
 export type LatestBpReadingResult =
   | ({ status: "ok"; reading: ReadingView } & Freshness)

@@ -3,20 +3,16 @@ import { z } from "zod";
 import { type Daypart, daypartHours } from "../../../health/dayparts.ts";
 import { bpReadingsCollection } from "../../../health/readings-model.ts";
 import { defineTool } from "../../tool.ts";
-import { daypartOf, latestReadingBefore, localDayOf, readingsInWindow } from "./pipeline.ts";
-import { roundMmHg } from "./rounding.ts";
 import {
-  type Freshness,
-  freshness,
-  healthScope,
-  latestDay,
-  type NoReadingsResult,
-  noReadings,
-  resolveWindow,
-  type WindowView,
-  windowDaysInput,
-  windowView,
-} from "./window.ts";
+  daypartOf,
+  latestReadingBefore,
+  type ReadingStats,
+  readingStats,
+  readingsInWindow,
+} from "./pipeline.ts";
+import { type NoReadingsResult, noReadings, type WindowResult, windowResult } from "./result.ts";
+import { roundMmHg } from "./rounding.ts";
+import { latestDay, windowDaysInput, windowedQuery } from "./window.ts";
 
 type ComparedDaypart = Extract<Daypart, "morning" | "evening">;
 
@@ -32,35 +28,30 @@ export interface DaypartMean {
 
 export type Higher = "morning" | "evening" | "equal";
 
+export interface MorningVsEvening {
+  morning: DaypartMean;
+  evening: DaypartMean;
+  /** morning minus evening, from the rounded means above (mmHg; negative = evening higher). */
+  delta: { systolic: number; diastolic: number };
+  higher: { systolic: Higher; diastolic: Higher };
+}
+
+/** Readings exist, but not in both dayparts, so there is nothing to compare. */
+export interface OneDaypartOnly {
+  missing_dayparts: ComparedDaypart[];
+  morning?: DaypartMean;
+  evening?: DaypartMean;
+  /** All readings in the window, any daypart. */
+  window_readings: number;
+}
+
 export type MorningVsEveningResult =
-  | ({
-      status: "ok";
-      window: WindowView;
-      morning: DaypartMean;
-      evening: DaypartMean;
-      /** morning minus evening, from the rounded means above (mmHg; negative = evening higher). */
-      delta: { systolic: number; diastolic: number };
-      higher: { systolic: Higher; diastolic: Higher };
-    } & Freshness)
-  | ({
-      /** Readings exist, but not in both dayparts, so there is nothing to compare. */
-      status: "insufficient_readings";
-      window: WindowView;
-      missing_dayparts: ComparedDaypart[];
-      morning?: DaypartMean;
-      evening?: DaypartMean;
-      /** All readings in the window, any daypart. */
-      window_readings: number;
-    } & Freshness)
+  | WindowResult<"ok", MorningVsEvening>
+  | WindowResult<"insufficient_readings", OneDaypartOnly>
   | NoReadingsResult;
 
-interface DaypartRow {
+interface DaypartRow extends ReadingStats {
   _id: Daypart;
-  readings: number;
-  systolic: number;
-  diastolic: number;
-  days: number;
-  latest_day: string;
 }
 
 function hoursOf(daypart: Daypart): string {
@@ -98,57 +89,39 @@ export const getMorningVsEveningDelta = defineTool({
   ].join("\n"),
   input: z.strictObject({ days: windowDaysInput(14) }),
   handler: async (args, ctx): Promise<MorningVsEveningResult> => {
-    const scope = healthScope(ctx);
-    const window = resolveWindow(scope, args.days);
-    const db = ctx.deps.mongo.db;
+    const { scope, window, db } = windowedQuery(ctx, args.days);
     const rows = await bpReadingsCollection(db)
       .aggregate<DaypartRow>([
         readingsInWindow(scope, window),
-        {
-          $group: {
-            _id: daypartOf("$at", scope.timezone),
-            readings: { $sum: 1 },
-            systolic: { $avg: "$systolic" },
-            diastolic: { $avg: "$diastolic" },
-            days: { $addToSet: localDayOf("$at", scope.timezone) },
-            latest_at: { $max: "$at" },
-          },
-        },
-        { $set: { days: { $size: "$days" }, latest_day: localDayOf("$latest_at", scope.timezone) } },
+        ...readingStats(daypartOf("$at", scope.timezone), scope.timezone),
       ])
       .toArray();
     if (rows.length === 0) {
       return noReadings(window, await latestReadingBefore(db, scope, window.startUtc));
     }
-    const fresh = freshness(latestDay(rows.map((row) => row.latest_day)) ?? scope.today, scope.today);
+    const asOf = latestDay(rows.map((row) => row.latest_day)) ?? scope.today;
     const morning = meanOf(rows.find((row) => row._id === "morning"));
     const evening = meanOf(rows.find((row) => row._id === "evening"));
     if (morning === undefined || evening === undefined) {
       const missing: ComparedDaypart[] = [];
       if (morning === undefined) missing.push("morning");
       if (evening === undefined) missing.push("evening");
-      return {
-        status: "insufficient_readings",
-        window: windowView(window),
+      return windowResult("insufficient_readings", window, asOf, {
         missing_dayparts: missing,
         ...(morning === undefined ? {} : { morning }),
         ...(evening === undefined ? {} : { evening }),
         window_readings: rows.reduce((sum, row) => sum + row.readings, 0),
-        ...fresh,
-      };
+      });
     }
     const delta = {
       systolic: morning.systolic - evening.systolic,
       diastolic: morning.diastolic - evening.diastolic,
     };
-    return {
-      status: "ok",
-      window: windowView(window),
+    return windowResult("ok", window, asOf, {
       morning,
       evening,
       delta,
       higher: { systolic: higherOf(delta.systolic), diastolic: higherOf(delta.diastolic) },
-      ...fresh,
-    };
+    });
   },
 });

@@ -5,7 +5,8 @@ import { type BpCategory, bpCategoryRank, classifyBp } from "../../../health/bp-
 import { type Daypart, daypartOfLocalHour } from "../../../health/dayparts.ts";
 import { localDay } from "../../../health/local-day.ts";
 import { bpReadingsCollection } from "../../../health/readings-model.ts";
-import type { HealthScope, HealthWindow, LatestAvailable } from "./window.ts";
+import type { LatestAvailable } from "./result.ts";
+import type { HealthScope, HealthWindow } from "./window.ts";
 
 /** `$dateToString` of a date field as the user's local day, "YYYY-MM-DD". */
 export function localDayOf(dateField: string, timezone: string): Document {
@@ -64,63 +65,33 @@ export function readingsInWindow(scope: HealthScope, window: HealthWindow): Docu
   return { $match: { watch_id: scope.watchId, at: { $gte: window.startUtc, $lt: window.endUtc } } };
 }
 
-/** A reading as `readingRowProjection` returns it. */
-export interface ReadingRow {
-  at: Date;
-  local_time: string;
-  local_day: string;
-  daypart: Daypart;
+/** A `readingStats` row: one group's readings, their mean pressures and the local days they fall on. */
+export interface ReadingStats {
+  readings: number;
+  /** Mean of the readings, mmHg, unrounded (rounding.ts rounds it). */
   systolic: number;
   diastolic: number;
-  pulse: number;
+  /** Local days with readings. */
+  days: number;
+  /** Local day of the newest reading. */
+  latest_day: string;
 }
 
-/** `$project` producing a ReadingRow; put it after the `$limit`, so only returned readings pay for it. */
-export function readingRowProjection(timezone: string): Document {
-  return {
-    $project: {
-      _id: 0,
-      at: 1,
-      local_time: localTimeOf("$at", timezone),
-      local_day: localDayOf("$at", timezone),
-      daypart: daypartOf("$at", timezone),
-      systolic: 1,
-      diastolic: 1,
-      pulse: 1,
+/** Stages after `readingsInWindow`: one ReadingStats row per value of `groupBy` (null: one row for all). */
+export function readingStats(groupBy: unknown, timezone: string): Document[] {
+  return [
+    {
+      $group: {
+        _id: groupBy,
+        readings: { $sum: 1 },
+        systolic: { $avg: "$systolic" },
+        diastolic: { $avg: "$diastolic" },
+        days: { $addToSet: localDayOf("$at", timezone) },
+        latest_at: { $max: "$at" },
+      },
     },
-  };
-}
-
-/** One BP reading as the model sees it. */
-export interface ReadingView {
-  /** UTC instant, ISO 8601. */
-  at: string;
-  /** Wall time in the user's zone, "YYYY-MM-DD HH:MM". */
-  local_time: string;
-  /** Local day, "YYYY-MM-DD". */
-  day: string;
-  daypart: Daypart;
-  /** mmHg. */
-  systolic: number;
-  /** mmHg. */
-  diastolic: number;
-  /** bpm. */
-  pulse: number;
-  /** ESC/ESH category of this single reading (the watch's label, not a diagnosis). */
-  category: BpCategory;
-}
-
-export function readingView(row: ReadingRow): ReadingView {
-  return {
-    at: row.at.toISOString(),
-    local_time: row.local_time,
-    day: row.local_day,
-    daypart: row.daypart,
-    systolic: row.systolic,
-    diastolic: row.diastolic,
-    pulse: row.pulse,
-    category: classifyBp(row.systolic, row.diastolic),
-  };
+    { $set: { days: { $size: "$days" }, latest_day: localDayOf("$latest_at", timezone) } },
+  ];
 }
 
 /** The newest reading before `before` (the "no readings" fallback: the second and last round trip). */

@@ -4,19 +4,9 @@ import { addDays, daysBetween } from "../../../health/local-day.ts";
 import { bpReadingsCollection } from "../../../health/readings-model.ts";
 import { defineTool } from "../../tool.ts";
 import { latestReadingBefore, localDayOf } from "./pipeline.ts";
+import { type NoReadingsResult, noReadings, type WindowResult, windowResult } from "./result.ts";
 import { roundMmHg } from "./rounding.ts";
-import {
-  type Freshness,
-  freshness,
-  healthScope,
-  lastDays,
-  type NoReadingsResult,
-  noReadings,
-  resolveWindow,
-  type WindowView,
-  windowDaysInput,
-  windowView,
-} from "./window.ts";
+import { lastDays, windowDaysInput, windowedQuery } from "./window.ts";
 
 export const MAX_ROLLING_DAYS = 30;
 
@@ -30,19 +20,17 @@ export interface RollingPoint {
   days_with_readings: number;
 }
 
-export type RollingBpAverageResult =
-  | ({
-      status: "ok";
-      window: WindowView;
-      rolling_days: number;
-      /** One point per window day whose trailing span has readings, oldest first. */
-      points: RollingPoint[];
-      first: RollingPoint;
-      last: RollingPoint;
-      /** last minus first, from the rounded points (mmHg); absent with a single point. */
-      change?: { systolic: number; diastolic: number };
-    } & Freshness)
-  | NoReadingsResult;
+export interface RollingBpAverage {
+  rolling_days: number;
+  /** One point per window day whose trailing span has readings, oldest first. */
+  points: RollingPoint[];
+  first: RollingPoint;
+  last: RollingPoint;
+  /** last minus first, from the rounded points (mmHg); absent with a single point. */
+  change?: { systolic: number; diastolic: number };
+}
+
+export type RollingBpAverageResult = WindowResult<"ok", RollingBpAverage> | NoReadingsResult;
 
 interface DaySums {
   day: string;
@@ -113,11 +101,9 @@ export const getRollingBpAverage = defineTool({
       .describe(`Length of the rolling span in days (2-${MAX_ROLLING_DAYS}). Default 7.`),
   }),
   handler: async (args, ctx): Promise<RollingBpAverageResult> => {
-    const scope = healthScope(ctx);
-    const window = resolveWindow(scope, args.days);
+    const { scope, window, db } = windowedQuery(ctx, args.days);
     // The first point's span reaches rolling_days - 1 days before the window.
     const span = lastDays(args.days + args.rolling_days - 1, window.end, scope.timezone);
-    const db = ctx.deps.mongo.db;
     const [grouped] = await bpReadingsCollection(db)
       .aggregate<{ days: DaySums[] }>([
         { $match: { watch_id: scope.watchId, at: { $gte: span.startUtc, $lt: span.endUtc } } },
@@ -154,9 +140,7 @@ export const getRollingBpAverage = defineTool({
     const first = points[0];
     const last = points.at(-1);
     if (first === undefined || last === undefined) throw new Error("a window day with readings has a point");
-    return {
-      status: "ok",
-      window: windowView(window),
+    return windowResult("ok", window, latest.day, {
       rolling_days: args.rolling_days,
       points,
       first,
@@ -166,7 +150,6 @@ export const getRollingBpAverage = defineTool({
             change: { systolic: last.systolic - first.systolic, diastolic: last.diastolic - first.diastolic },
           }
         : {}),
-      ...freshness(latest.day, scope.today),
-    };
+    });
   },
 });

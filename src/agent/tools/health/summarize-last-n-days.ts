@@ -8,23 +8,14 @@ import { type InTargetRow, type InTargetView, inTargetStages, inTargetView } fro
 import {
   dailyWindowWithPrevious,
   latestFromPreviousDay,
-  localDayOf,
   previousDayFacet,
+  type ReadingStats,
+  readingStats,
   readingsInWindow,
 } from "./pipeline.ts";
+import { type NoReadingsResult, noReadings, type WindowResult, windowResult } from "./result.ts";
 import { roundBpm, roundHours, roundMmHg, roundSteps } from "./rounding.ts";
-import {
-  type Freshness,
-  freshness,
-  healthScope,
-  latestDay,
-  type NoReadingsResult,
-  noReadings,
-  resolveWindow,
-  type WindowView,
-  windowDaysInput,
-  windowView,
-} from "./window.ts";
+import { latestDay, windowDaysInput, windowedQuery } from "./window.ts";
 
 /** A section of the recap with no data in the window (the others may still have some). */
 export interface SectionNoReadings {
@@ -42,29 +33,19 @@ export interface BloodPressureSection {
   category_days: Record<BpCategory, number>;
 }
 
-export type SummaryResult =
-  | ({
-      status: "ok";
-      window: WindowView;
-      /** Days with a daily record from the watch. */
-      days_with_data: number;
-      blood_pressure: BloodPressureSection | SectionNoReadings;
-      sleep: { status: "ok"; average_hours: number; nights: number } | SectionNoReadings;
-      steps:
-        | { status: "ok"; daily_average: number; total: number; days: number; includes_today_so_far: boolean }
-        | SectionNoReadings;
-      /** Mean of the daily heart-rate values. */
-      heart_rate: { status: "ok"; average_bpm: number; days: number } | SectionNoReadings;
-    } & Freshness)
-  | NoReadingsResult;
-
-interface ReadingStats {
-  readings: number;
-  systolic: number;
-  diastolic: number;
-  days: number;
-  latest_day: string;
+export interface Summary {
+  /** Days with a daily record from the watch. */
+  days_with_data: number;
+  blood_pressure: BloodPressureSection | SectionNoReadings;
+  sleep: { status: "ok"; average_hours: number; nights: number } | SectionNoReadings;
+  steps:
+    | { status: "ok"; daily_average: number; total: number; days: number; includes_today_so_far: boolean }
+    | SectionNoReadings;
+  /** Mean of the daily heart-rate values. */
+  heart_rate: { status: "ok"; average_bpm: number; days: number } | SectionNoReadings;
 }
+
+export type SummaryResult = WindowResult<"ok", Summary> | NoReadingsResult;
 
 interface MetricStats {
   average: number | null;
@@ -122,26 +103,11 @@ export const summarizeLastNDays = defineTool({
   ].join("\n"),
   input: z.strictObject({ days: windowDaysInput(7) }),
   handler: async (args, ctx): Promise<SummaryResult> => {
-    const scope = healthScope(ctx);
-    const window = resolveWindow(scope, args.days);
-    const db = ctx.deps.mongo.db;
+    const { scope, window, db } = windowedQuery(ctx, args.days);
     const inWindow = { $match: { day: { $gte: window.start } } };
     const [[readings], [daily]] = await Promise.all([
       bpReadingsCollection(db)
-        .aggregate<ReadingStats>([
-          readingsInWindow(scope, window),
-          {
-            $group: {
-              _id: null,
-              readings: { $sum: 1 },
-              systolic: { $avg: "$systolic" },
-              diastolic: { $avg: "$diastolic" },
-              days: { $addToSet: localDayOf("$at", scope.timezone) },
-              latest_at: { $max: "$at" },
-            },
-          },
-          { $set: { days: { $size: "$days" }, latest_day: localDayOf("$latest_at", scope.timezone) } },
-        ])
+        .aggregate<ReadingStats>([readingsInWindow(scope, window), ...readingStats(null, scope.timezone)])
         .toArray(),
       watchDailyCollection(db)
         .aggregate<DailyFacets>([
@@ -187,9 +153,7 @@ export const summarizeLastNDays = defineTool({
     const sleep = daily?.sleep[0];
     const steps = daily?.steps[0];
     const heartRate = daily?.heart_rate[0];
-    return {
-      status: "ok",
-      window: windowView(window),
+    return windowResult("ok", window, asOf, {
       days_with_data: days?.days ?? 0,
       blood_pressure: bloodPressure,
       sleep:
@@ -210,7 +174,6 @@ export const summarizeLastNDays = defineTool({
         heartRate?.average == null
           ? NONE
           : { status: "ok", average_bpm: roundBpm(heartRate.average), days: heartRate.days },
-      ...freshness(asOf, scope.today),
-    };
+    });
   },
 });

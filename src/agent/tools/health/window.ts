@@ -1,8 +1,8 @@
 // Which days a health tool looks at: "the last N days", ending today in the user's zone, inclusive, with
-// DST-correct UTC bounds. Also the shared pieces of every result: the window as shown to the model, the
-// freshness of the data and the explicit "no readings" answer.
+// DST-correct UTC bounds, and the window as shown to the model.
+import type { Db } from "mongodb";
 import { z } from "zod";
-import { addDays, daysBetween, localDay, zonedTimeToUtc } from "../../../health/local-day.ts";
+import { addDays, localDay, zonedTimeToUtc } from "../../../health/local-day.ts";
 import { type ToolContext, ToolError } from "../../tool.ts";
 
 /** A year: the longest look-back any tool offers (also the benchmark's data set). */
@@ -65,8 +65,16 @@ export function lastDays(days: number, endDay: string, timezone: string): Health
   };
 }
 
-export function resolveWindow(scope: HealthScope, days: number): HealthWindow {
-  return lastDays(days, scope.today, scope.timezone);
+/** What a windowed tool's handler reads with: whose data, which days (ending today), and where. */
+export interface WindowedQuery {
+  scope: HealthScope;
+  window: HealthWindow;
+  db: Db;
+}
+
+export function windowedQuery(ctx: ToolContext, days: number): WindowedQuery {
+  const scope = healthScope(ctx);
+  return { scope, window: lastDays(days, scope.today, scope.timezone), db: ctx.deps.mongo.db };
 }
 
 export function windowView(window: HealthWindow): WindowView {
@@ -76,40 +84,4 @@ export function windowView(window: HealthWindow): WindowView {
 /** The latest of some "YYYY-MM-DD" days (they sort as text). */
 export function latestDay(days: readonly string[]): string | undefined {
   return [...days].sort().at(-1);
-}
-
-/** How recent the newest data point of a result is. */
-export interface Freshness {
-  /** Local day of the newest data point the figures include. */
-  as_of: string;
-  /** Whole days from `as_of` to today (0 = today). */
-  days_since_as_of: number;
-  /** True when the newest data point is older than today: present the figures "as of" that day. */
-  stale: boolean;
-}
-
-export function freshness(asOfDay: string, today: string): Freshness {
-  const daysSince = daysBetween(asOfDay, today);
-  return { as_of: asOfDay, days_since_as_of: daysSince, stale: daysSince > 0 };
-}
-
-/** The newest data older than the window, so the model can say when the user last measured. */
-export interface LatestAvailable {
-  day: string;
-  /** UTC instant of the newest reading, when the source has readings. */
-  at?: string;
-}
-
-/** Returned instead of figures when the window holds no data: never zeros or averages of nothing. */
-export interface NoReadingsResult {
-  status: "no_readings";
-  window: WindowView;
-  /** Absent when the watch has never sent data of this kind. */
-  latest_available?: LatestAvailable;
-}
-
-export function noReadings(window: HealthWindow, latest: LatestAvailable | null): NoReadingsResult {
-  return latest === null
-    ? { status: "no_readings", window: windowView(window) }
-    : { status: "no_readings", window: windowView(window), latest_available: latest };
 }

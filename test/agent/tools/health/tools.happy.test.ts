@@ -363,6 +363,49 @@ describe("health tools over a DST week in New York", () => {
     });
   });
 
+  test("sleep, steps and heart rate list their figures in the order the model reads them", async () => {
+    // toEqual above ignores key order; the model reads the serialised JSON, whose order the shared
+    // daily-metric factory composes from each tool's names.
+    const keys = async (name: string) => Object.keys((await data(name, { days: 7 })) as object);
+    const freshness = ["as_of", "days_since_as_of", "stale"];
+    expect(await keys("get_user_sleep_metrics")).toEqual([
+      "status",
+      "window",
+      "nights",
+      "average_hours",
+      "shortest",
+      "longest",
+      "daily",
+      "trend",
+      ...freshness,
+    ]);
+    expect(await keys("get_user_step_metrics")).toEqual([
+      "status",
+      "window",
+      "days",
+      "daily_average",
+      "total",
+      "lowest",
+      "highest",
+      "daily",
+      "trend",
+      "includes_today_so_far",
+      ...freshness,
+    ]);
+    expect(await keys("get_user_heart_rate_metrics")).toEqual([
+      "status",
+      "window",
+      "days",
+      "average_bpm",
+      "lowest_day",
+      "highest_day",
+      "resting_estimate",
+      "daily",
+      "trend",
+      ...freshness,
+    ]);
+  });
+
   test("a default window reaches further back (summary: 7 days, metrics summary: 30 days)", async () => {
     const summary = (await data("summarize_last_n_days", {})) as { window: unknown };
     expect(summary.window).toEqual(WINDOW_7);

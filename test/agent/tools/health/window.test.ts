@@ -2,9 +2,10 @@
 // DST days and for half-hour, quarter-hour and +13 zones.
 import { describe, expect, test } from "bun:test";
 import { halvesTrend } from "../../../../src/agent/tools/health/daily-metric";
+import { freshness } from "../../../../src/agent/tools/health/result";
 import { rollingPoints } from "../../../../src/agent/tools/health/rolling-bp-average";
 import { roundHours } from "../../../../src/agent/tools/health/rounding";
-import { freshness, lastDays } from "../../../../src/agent/tools/health/window";
+import { lastDays } from "../../../../src/agent/tools/health/window";
 
 describe("lastDays", () => {
   test.each([
