@@ -15,7 +15,7 @@ import { parseArgs } from "node:util";
 import { inArray, like } from "drizzle-orm";
 import { loadConfig } from "../../src/config/index.ts";
 import { memories } from "../../src/db/schema/index.ts";
-import { closeDeps, createDeps } from "../../src/lifecycle/dependencies.ts";
+import { closeDeps, createDeps } from "../../src/infra/deps.ts";
 import { createMemoryPoolCache } from "../../src/memory/cache.ts";
 import {
   loadRecallPool,

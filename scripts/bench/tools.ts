@@ -21,7 +21,7 @@ import {
   ensureReadingsIndexes,
   watchDailyCollection,
 } from "../../src/health/readings-model.ts";
-import { closeDeps, createDeps } from "../../src/lifecycle/dependencies.ts";
+import { closeDeps, createDeps } from "../../src/infra/deps.ts";
 import { createLlm } from "../../src/llm/client.ts";
 import { createMemoryPoolCache } from "../../src/memory/cache.ts";
 import { createLogger } from "../../src/observability/logger.ts";

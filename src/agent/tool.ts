@@ -1,7 +1,7 @@
 // What a tool is: a name and description the model reads, a strict zod input schema, and a handler
 // that receives the server-side context. Identity never comes from the model's arguments.
 import type { z } from "zod";
-import type { Deps } from "../lifecycle/dependencies";
+import type { Deps } from "../infra/deps";
 import type { Llm } from "../llm/client";
 import type { MemoryPoolCache } from "../memory/cache";
 import type { Logger } from "../observability/logger";

@@ -4,7 +4,7 @@
 import { ALL_TOOLS } from "../agent/catalog";
 import { buildSystemPrompt } from "../agent/prompt";
 import { createToolRegistry, type ToolRegistry } from "../agent/registry";
-import type { Deps } from "../lifecycle/dependencies";
+import type { Deps } from "../infra/deps";
 import { createLlm, type Llm } from "../llm/client";
 import { createMemoryPoolCache, type MemoryPoolCache } from "../memory/cache";
 import { recentMemories } from "../memory/prelude";

@@ -1,7 +1,7 @@
 // Self-healing for turns whose producer died (process killed, instance lost): a running claim that
 // stopped heartbeating is marked failed, and its log gets `error` + `end` so waiting clients stop
 // and retry (which re-runs the turn). Safe on every instance at once: each step is a compare-and-set.
-import type { Deps } from "../lifecycle/dependencies";
+import type { Deps } from "../infra/deps";
 import type { Logger } from "../observability/logger";
 import { failClaim, findOrphanedClaims } from "./claims";
 import { failureEvents } from "./events";

@@ -288,7 +288,11 @@ async function reviewAndSuggest(
     if (review.replacement !== null) await storeAnswer(chat, claim, review.replacement, "rewrite");
     await recordSafetyAudit(deps.appDb.db, auditedTurn(claim), review.audit);
   });
-  await Promise.all([suggested, reviewed]);
+  // Both settle before `end` is written: a failure of one must not let `end` overtake the other.
+  const [suggestions, review] = await Promise.allSettled([suggested, reviewed]);
+  for (const result of [suggestions, review]) {
+    if (result.status === "rejected") throw result.reason;
+  }
 }
 
 /**

@@ -9,7 +9,7 @@ import { createToolRegistry } from "../agent/registry";
 import type { ToolContext } from "../agent/tool";
 import { isIanaTimeZone } from "../http/client-context";
 import { withTimeout } from "../infra/dependency";
-import { closeDeps, createDeps, type Deps } from "../lifecycle/dependencies";
+import { closeDeps, createDeps, type Deps } from "../infra/deps";
 import { EXIT_STARTUP, loadConfigOrExit } from "../lifecycle/run";
 import { createLlm } from "../llm/client";
 import { createMemoryPoolCache } from "../memory/cache";

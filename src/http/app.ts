@@ -5,7 +5,7 @@ import { z } from "zod";
 import type { Chat } from "../chat/chat";
 import { chatRoutes } from "../chat/routes";
 import { AppError, rateLimited, retryAfterSeconds } from "../errors";
-import type { Deps } from "../lifecycle/dependencies";
+import type { Deps } from "../infra/deps";
 import { createLimits, type LimitOptions } from "../limits";
 import { memoryRoutes } from "../memory/routes";
 import { createHealthProbe } from "../observability/health";

@@ -1,9 +1,10 @@
 // The lifecycle every long-running mode shares: config → ordered dependency checks → start →
 // wait for SIGTERM/SIGINT → stop within a bound → close clients in reverse → exit 0.
 import { type Config, ConfigError, loadConfig } from "../config";
+import { closeDeps, createDeps, type Deps } from "../infra/deps";
 import { createLogger, type Logger } from "../observability/logger";
 import { startTracing, TRACING_OFF, type Tracing } from "../observability/tracing";
-import { checkDepsInOrder, closeDeps, createDeps, type Deps, StartupError } from "./dependencies";
+import { checkDepsInOrder, StartupError } from "./startup-checks";
 
 export interface RunningService {
   /** Stop taking new work and finish what is in flight. Bounded by HILO_SHUTDOWN_GRACE_MS. */

@@ -2,7 +2,7 @@
 // at most once per HILO_HEALTH_REUSE_MS per instance, the model endpoint at most every
 // MODEL_PROBE_TTL_MS, so polling (or a flood) does not load them.
 import type { DependencyName } from "../infra/dependency";
-import { type Deps, probeDeps } from "../lifecycle/dependencies";
+import { type Deps, probeDeps } from "../infra/deps";
 
 const MODEL_PROBE_TTL_MS = 30_000;
 

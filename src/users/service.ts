@@ -28,13 +28,16 @@ interface UserRow extends RowDataPacket {
   target_diastolic_max: number;
 }
 
+// The platform's table compares user_id ignoring case, and it is not ours to change: the query
+// finds the candidates through its index and the code keeps only the exact id, so `U-abc` never
+// reads the profile (and through it the watch data) of `u-abc`. A handful of rows at most.
 const SELECT_PROFILE = `SELECT user_id, watch_id, first_name, timezone,
   target_systolic_min, target_systolic_max, target_diastolic_min, target_diastolic_max
-  FROM users WHERE user_id = ? LIMIT 1`;
+  FROM users WHERE user_id = ? LIMIT 16`;
 
 export async function readUserProfile(usersDb: UsersDbClient, userId: string): Promise<UserProfile | null> {
   const [rows] = await usersDb.pool.query<UserRow[]>(SELECT_PROFILE, [userId]);
-  const row = rows[0];
+  const row = rows.find((candidate) => candidate.user_id === userId);
   if (!row) return null;
   return {
     userId: row.user_id,

@@ -3,7 +3,7 @@
 
 import type { AgentEvent } from "../../src/agent/loop";
 import type { ToolContext } from "../../src/agent/tool";
-import { closeDeps, createDeps, type Deps } from "../../src/lifecycle/dependencies";
+import { closeDeps, createDeps, type Deps } from "../../src/infra/deps";
 import { createMemoryPoolCache } from "../../src/memory/cache";
 import { createLogger } from "../../src/observability/logger";
 import { newUserId, testConfig } from "../support/stack";

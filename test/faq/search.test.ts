@@ -7,7 +7,7 @@ import { ingestFaq } from "../../src/faq/ingest";
 import { ensureFaqSchema } from "../../src/faq/schema";
 import { NEAREST_SQL } from "../../src/faq/store";
 import { type SearchFaqResult, searchFaqTool } from "../../src/faq/tool";
-import { closeDeps, createDeps, type Deps } from "../../src/lifecycle/dependencies";
+import { closeDeps, createDeps, type Deps } from "../../src/infra/deps";
 import { toolContext } from "../agent/harness";
 import { testConfig } from "../support/stack";
 import { testLlm } from "../support/standin";

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { randomUUID } from "node:crypto";
 import { createChat } from "../../src/chat/chat";
 import { createApp } from "../../src/http/app";
-import { closeDeps, createDeps } from "../../src/lifecycle/dependencies";
+import { closeDeps, createDeps } from "../../src/infra/deps";
 import { createLogger } from "../../src/observability/logger";
 import { startPrivateRedis } from "../support/private-redis";
 import { buildTestApp, TEST_API_KEY, testConfig } from "../support/stack";

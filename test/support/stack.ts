@@ -4,7 +4,7 @@ import mysql from "mysql2/promise";
 import { type Chat, createChat } from "../../src/chat/chat";
 import { type Config, loadConfig } from "../../src/config";
 import { createApp } from "../../src/http/app";
-import { closeDeps, createDeps, type Deps } from "../../src/lifecycle/dependencies";
+import { closeDeps, createDeps, type Deps } from "../../src/infra/deps";
 import type { LimitOptions } from "../../src/limits";
 import { createLogger } from "../../src/observability/logger";
 

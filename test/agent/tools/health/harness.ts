@@ -14,7 +14,7 @@ import {
   type WatchDaily,
   watchDailyCollection,
 } from "../../../../src/health/readings-model";
-import { closeDeps, createDeps, type Deps } from "../../../../src/lifecycle/dependencies";
+import { closeDeps, createDeps, type Deps } from "../../../../src/infra/deps";
 import { createMemoryPoolCache } from "../../../../src/memory/cache";
 import { createLogger } from "../../../../src/observability/logger";
 import { requireEnv, testConfig } from "../../../support/stack";

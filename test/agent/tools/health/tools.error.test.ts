@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createToolRegistry } from "../../../../src/agent/registry";
 import { HEALTH_TOOLS } from "../../../../src/agent/tools/health/index";
-import { closeDeps, createDeps } from "../../../../src/lifecycle/dependencies";
+import { closeDeps, createDeps } from "../../../../src/infra/deps";
 import { testConfig } from "../../../support/stack";
 import { HEALTH_TOOL_NAMES, type ToolHarness, toolContext, toolHarness, type Who } from "./harness";
 

@@ -1,0 +1,75 @@
+// The datastore clients a process needs, built once at start-up and handed to the code that uses
+// them; closed in reverse order. Nothing connects on import: tests build the same graph.
+import type { Config } from "../config";
+import { TRACING_OFF, type Tracing } from "../observability/tracing";
+import { type AppDbClient, createAppDb } from "./app-db";
+import { type Dependency, type DependencyName, withTimeout } from "./dependency";
+import { createFaqDb, type FaqDbClient } from "./faq-db";
+import { createMongo, type MongoDeps } from "./mongo";
+import { createOpenAiClient, type OpenAiClient } from "./openai";
+import { createRedis, type RedisClient } from "./redis";
+import { createUsersDb, type UsersDbClient } from "./users-db";
+
+export interface Deps {
+  readonly config: Config;
+  readonly appDb: AppDbClient;
+  readonly usersDb: UsersDbClient;
+  readonly mongo: MongoDeps;
+  readonly faqDb: FaqDbClient;
+  readonly redis: RedisClient;
+  readonly openai: OpenAiClient;
+  /** Langfuse tracing of model calls, or TRACING_OFF; not a dependency: it never blocks start-up. */
+  readonly tracing: Tracing;
+  /** In start-up order; closed in reverse. */
+  readonly all: readonly Dependency[];
+}
+
+export function createDeps(config: Config, tracing: Tracing = TRACING_OFF): Deps {
+  const timeoutMs = config.HILO_STARTUP_CHECK_TIMEOUT_MS;
+  const appDb = createAppDb(config.APP_DB_URL, timeoutMs);
+  const usersDb = createUsersDb(config.HILO_USERS_DB_URL, timeoutMs);
+  const mongo = createMongo(config.MONGO_URL, timeoutMs);
+  const faqDb = createFaqDb(config.FAQ_DB_URL, timeoutMs);
+  const redis = createRedis(config.REDIS_URL, timeoutMs);
+  const openai = createOpenAiClient(config.OPENAI_BASE_URL, config.OPENAI_API_KEY, timeoutMs);
+  return {
+    config,
+    appDb,
+    usersDb,
+    mongo,
+    faqDb,
+    redis,
+    openai,
+    tracing,
+    all: [appDb, usersDb, mongo, faqDb, redis, openai],
+  };
+}
+
+export async function closeDeps(deps: Deps): Promise<void> {
+  for (const dependency of [...deps.all].reverse()) {
+    // Teardown must reach every client even if one of them fails to close.
+    await withTimeout(dependency.name, 5_000, dependency.close()).catch(() => {});
+  }
+  // Last, so the spans of everything that ran until now are sent.
+  await Promise.race([deps.tracing.shutdown(), Bun.sleep(5_000)]).catch(() => {});
+}
+
+/** One boolean per dependency, checked concurrently with a short timeout: the /health payload. */
+export async function probeDeps(
+  deps: Deps,
+  skip: DependencyName[] = [],
+): Promise<Record<DependencyName, boolean>> {
+  const timeoutMs = deps.config.HILO_HEALTH_CHECK_TIMEOUT_MS;
+  const results = await Promise.all(
+    deps.all.map(async (dependency) => {
+      if (skip.includes(dependency.name)) return [dependency.name, true] as const;
+      try {
+        await withTimeout(dependency.name, timeoutMs, dependency.check());
+        return [dependency.name, true] as const;
+      } catch {
+        return [dependency.name, false] as const;
+      }
+    }),
+  );
+  return Object.fromEntries(results) as Record<DependencyName, boolean>;
+}
