@@ -23,11 +23,11 @@ import { parseArgs } from "node:util";
 import { spawn } from "bun";
 import OpenAI from "openai";
 import postgres from "postgres";
-import { loadConfig } from "../../src/config/index.ts";
-import { type FaqRow, parseFaqCsv } from "../../src/faq/csv.ts";
-import { faqContentHash, ingestFaq } from "../../src/faq/ingest.ts";
-import { ensureFaqSchema } from "../../src/faq/schema.ts";
-import { searchFaq } from "../../src/faq/search.ts";
+import { loadConfig } from "../../src/config/index";
+import { type FaqRow, parseFaqCsv } from "../../src/faq/csv";
+import { faqContentHash, ingestFaq } from "../../src/faq/ingest";
+import { ensureFaqSchema } from "../../src/faq/schema";
+import { searchFaq } from "../../src/faq/search";
 import {
   type FaqEntryWrite,
   NEAREST_SQL,
@@ -35,10 +35,10 @@ import {
   readContentHashes,
   toVectorLiteral,
   writeFaqChanges,
-} from "../../src/faq/store.ts";
-import { createLlm } from "../../src/llm/client.ts";
-import { createLogger } from "../../src/observability/logger.ts";
-import { embedText, tokenizeWords } from "../standins/openai/embeddings.ts";
+} from "../../src/faq/store";
+import { createLlm } from "../../src/llm/client";
+import { createLogger } from "../../src/observability/logger";
+import { embedText, tokenizeWords } from "../standins/openai/embeddings";
 
 const SIZES = [1_000, 10_000];
 const TARGET_SIZE = 10_000;

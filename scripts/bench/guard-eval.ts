@@ -11,13 +11,13 @@
  */
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import { GUARD_FROM_SOURCE, runGuardProcess } from "../../test/safety/guard-process.ts";
+import { GUARD_FROM_SOURCE, runGuardProcess } from "../../test/safety/guard-process";
 import {
   type LabelledCase,
   loadLabelledSet,
   type Prediction,
   scoreLabelledSet,
-} from "../../test/safety/labelled-set.ts";
+} from "../../test/safety/labelled-set";
 
 const DEFAULT_REPEAT = 20;
 

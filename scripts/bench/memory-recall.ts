@@ -13,19 +13,19 @@
  */
 import { parseArgs } from "node:util";
 import { inArray, like } from "drizzle-orm";
-import { loadConfig } from "../../src/config/index.ts";
-import { memories } from "../../src/db/schema/index.ts";
-import { closeDeps, createDeps } from "../../src/infra/deps.ts";
-import { createMemoryPoolCache } from "../../src/memory/cache.ts";
+import { loadConfig } from "../../src/config/index";
+import { memories } from "../../src/db/schema/index";
+import { closeDeps, createDeps } from "../../src/infra/deps";
+import { createMemoryPoolCache } from "../../src/memory/cache";
 import {
   loadRecallPool,
   type MemoryEmbedder,
   type MemorySearchCtx,
   memoryThresholds,
   recallMemories,
-} from "../../src/memory/service.ts";
-import { normalised, topMatches } from "../../src/memory/vectors.ts";
-import { mulberry32 } from "../seed/watch-data.ts";
+} from "../../src/memory/service";
+import { normalised, topMatches } from "../../src/memory/vectors";
+import { mulberry32 } from "../seed/watch-data";
 
 const SIZES = [50, 500, 5_000];
 const TARGET_SIZE = 500;

@@ -10,22 +10,22 @@
  */
 import { randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
-import { createToolRegistry } from "../../src/agent/registry.ts";
-import type { ToolContext } from "../../src/agent/tool.ts";
-import { HEALTH_TOOLS } from "../../src/agent/tools/health/index.ts";
-import { loadConfig } from "../../src/config/index.ts";
-import type { TargetBand } from "../../src/health/bp-category.ts";
-import { localDay } from "../../src/health/local-day.ts";
+import { createToolRegistry } from "../../src/agent/registry";
+import type { ToolContext } from "../../src/agent/tool";
+import { READINGS_TOOLS } from "../../src/agent/tools/readings/index";
+import { loadConfig } from "../../src/config/index";
+import { closeDeps, createDeps } from "../../src/infra/deps";
+import { createLlm } from "../../src/llm/client";
+import { createMemoryPoolCache } from "../../src/memory/cache";
+import { createLogger } from "../../src/observability/logger";
+import type { TargetBand } from "../../src/readings/bp-category";
 import {
   bpReadingsCollection,
   ensureReadingsIndexes,
   watchDailyCollection,
-} from "../../src/health/readings-model.ts";
-import { closeDeps, createDeps } from "../../src/infra/deps.ts";
-import { createLlm } from "../../src/llm/client.ts";
-import { createMemoryPoolCache } from "../../src/memory/cache.ts";
-import { createLogger } from "../../src/observability/logger.ts";
-import { generateWatchData, type ProfileName } from "../seed/watch-data.ts";
+} from "../../src/readings/documents";
+import { localDay } from "../../src/readings/local-day";
+import { generateWatchData, type ProfileName } from "../seed/watch-data";
 
 const BENCH_DATABASE = "bench_tools";
 const DAYS = 365;
@@ -124,7 +124,7 @@ try {
       `in ${Math.round(performance.now() - seedStarted)} ms; ${iterations} calls per case\n`,
   );
 
-  const registry = createToolRegistry(HEALTH_TOOLS);
+  const registry = createToolRegistry(READINGS_TOOLS);
   const ctx: ToolContext = {
     userId: "bench-user",
     watchId: MAIN_USER.watchId,

@@ -2,8 +2,8 @@
  * The demo users of the external `hilo_users` database (dev only), with the watch profile their generated
  * readings follow.
  */
-import type { TargetBand } from "../../src/health/bp-category.ts";
-import type { ProfileName } from "./watch-data.ts";
+import type { TargetBand } from "../../src/readings/bp-category";
+import type { ProfileName } from "./watch-data";
 
 export interface DemoUser {
   userId: string;

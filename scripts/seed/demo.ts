@@ -8,16 +8,16 @@
 import { join } from "node:path";
 import { type AnyBulkWriteOperation, MongoClient } from "mongodb";
 import mysql from "mysql2/promise";
-import { localDay } from "../../src/health/local-day.ts";
 import {
   type BpReading,
   bpReadingsCollection,
   ensureReadingsIndexes,
   type WatchDaily,
   watchDailyCollection,
-} from "../../src/health/readings-model.ts";
-import { DEMO_USERS } from "./demo-users.ts";
-import { generateWatchData } from "./watch-data.ts";
+} from "../../src/readings/documents";
+import { localDay } from "../../src/readings/local-day";
+import { DEMO_USERS } from "./demo-users";
+import { generateWatchData } from "./watch-data";
 
 const USERS_DATABASE = "hilo_users";
 const BATCH_SIZE = 1000;

@@ -4,10 +4,10 @@
  * Every value of a watch's day comes from a PRNG seeded with (watchId, day), drawn in a fixed order, so a
  * given day always gets identical documents no matter which window or on which date the generator runs.
  */
-import { classifyBp, isInTargetBand, type TargetBand } from "../../src/health/bp-category.ts";
-import { type Daypart, daypartAt } from "../../src/health/dayparts.ts";
-import { addDays, dayOfWeek, daysBetween, localDay, zonedTimeToUtc } from "../../src/health/local-day.ts";
-import type { BpReading, WatchDaily } from "../../src/health/readings-model.ts";
+import { classifyBp, isInTargetBand, type TargetBand } from "../../src/readings/bp-category";
+import { type Daypart, daypartAt } from "../../src/readings/dayparts";
+import type { BpReading, WatchDaily } from "../../src/readings/documents";
+import { addDays, dayOfWeek, daysBetween, localDay, zonedTimeToUtc } from "../../src/readings/local-day";
 
 // The document shapes live in product code; re-exported for the seed's existing importers.
 export type { BpReading, WatchDaily };

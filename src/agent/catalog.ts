@@ -3,11 +3,11 @@ import { searchFaqTool } from "../faq";
 import { MEMORY_TOOLS } from "../memory/tools";
 import type { ToolDefinition } from "./tool";
 import { CORE_TOOLS } from "./tools";
-import { HEALTH_TOOLS } from "./tools/health";
+import { READINGS_TOOLS } from "./tools/readings";
 
 export const ALL_TOOLS: readonly ToolDefinition[] = [
   ...CORE_TOOLS,
-  ...HEALTH_TOOLS,
+  ...READINGS_TOOLS,
   ...MEMORY_TOOLS,
   searchFaqTool,
 ];

@@ -9,7 +9,7 @@
 // line; the verdicts for the lines before it have already been written.
 
 import { z } from "zod";
-import { checkAssistantAnswer, screenUserMessage } from "../safety/index.ts";
+import { checkAssistantAnswer, screenUserMessage } from "../safety/index";
 
 const GuardInput = z.object({
   layer: z.literal([1, 3]),

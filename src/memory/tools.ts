@@ -2,7 +2,7 @@
 // The save policy lives in the description the model reads (seed §7: writes are tool-driven only).
 import { z } from "zod";
 import { defineTool, type ToolContext, type ToolDefinition } from "../agent/tool";
-import { roundHalfAwayFromZero } from "../agent/tools/health/rounding";
+import { roundHalfAwayFromZero } from "../agent/tools/readings/rounding";
 import {
   llmEmbedder,
   MEMORY_MAX_CHARS,

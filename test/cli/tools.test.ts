@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { randomUUID } from "node:crypto";
 import { MongoClient } from "mongodb";
 import { ALL_TOOLS } from "../../src/agent/catalog";
-import { ensureReadingsIndexes } from "../../src/health/readings-model";
+import { ensureReadingsIndexes } from "../../src/readings/documents";
 import { MAIN, ROOT, stackEnv } from "../support/processes";
 import { newUserId, requireEnv, seedUserProfile } from "../support/stack";
 

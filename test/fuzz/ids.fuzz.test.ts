@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, test } from "bun:test";
 import fc from "fast-check";
 import type mysql from "mysql2/promise";
 import { memories } from "../../src/db/schema";
-import { bpReadingsCollection } from "../../src/health/readings-model";
+import { bpReadingsCollection } from "../../src/readings/documents";
 import { readSse } from "../support/sse";
 import { seedUserProfile } from "../support/stack";
 import { script, uniqueMatch } from "../support/standin";

@@ -1,15 +1,15 @@
 import { describe, expect, test } from "bun:test";
-import { DEMO_ALICE, DEMO_BOB, DEMO_USERS, type DemoUser } from "../../scripts/seed/demo-users.ts";
+import { DEMO_ALICE, DEMO_BOB, DEMO_USERS, type DemoUser } from "../../scripts/seed/demo-users";
 import {
   type BpReading,
   type GenerateWatchDataOptions,
   generateWatchData,
   type WatchDaily,
   type WatchData,
-} from "../../scripts/seed/watch-data.ts";
-import { classifyBp } from "../../src/health/bp-category.ts";
-import { daypartAt } from "../../src/health/dayparts.ts";
-import { localDay, localHour } from "../../src/health/local-day.ts";
+} from "../../scripts/seed/watch-data";
+import { classifyBp } from "../../src/readings/bp-category";
+import { daypartAt } from "../../src/readings/dayparts";
+import { localDay, localHour } from "../../src/readings/local-day";
 
 const HOUR_MS = 3_600_000;
 

@@ -14,8 +14,8 @@ import {
   MongoServerError,
   ObjectId,
 } from "mongodb";
-import { type MongoStandin, startMongoStandin } from "../../scripts/standins/mongo/server.ts";
-import { MessageFramer } from "../../scripts/standins/mongo/wire.ts";
+import { type MongoStandin, startMongoStandin } from "../../scripts/standins/mongo/server";
+import { MessageFramer } from "../../scripts/standins/mongo/wire";
 
 let standin: MongoStandin;
 let client: MongoClient;

@@ -4,8 +4,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:tes
 import OpenAI from "openai";
 import type { ChatCompletionChunk, ChatCompletionTool } from "openai/resources/chat/completions";
 import { z } from "zod";
-import { cosineSimilarity } from "../../scripts/standins/openai/embeddings.ts";
-import { type OpenAIStandin, startOpenAIStandin } from "../../scripts/standins/openai/server.ts";
+import { cosineSimilarity } from "../../scripts/standins/openai/embeddings";
+import { type OpenAIStandin, startOpenAIStandin } from "../../scripts/standins/openai/server";
 
 let standin: OpenAIStandin;
 let client: OpenAI;

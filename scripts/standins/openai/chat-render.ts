@@ -1,7 +1,7 @@
 // Renders an assistant turn in OpenAI's wire format: a `chat.completion` object, or the SSE sequence of
 // `chat.completion.chunk`s (role delta, content deltas, tool-call deltas keyed by index, finish chunk,
 // optional usage chunk, `[DONE]`). The openai SDK's stream accumulator validates this sequence strictly.
-import { estimateTokens, sleep, sseHeaders } from "./http.ts";
+import { estimateTokens, sleep, sseHeaders } from "./http";
 
 export interface RenderedToolCall {
   id: string;

@@ -1,6 +1,6 @@
 // Parses a /v1/chat/completions body into the few facts the stand-in decides on. Validation is deliberately
 // minimal (only what OpenAI would reject and we rely on); everything else passes through untouched.
-import { isRecord, type JsonObject } from "./http.ts";
+import { isRecord, type JsonObject } from "./http";
 
 export interface ChatTool {
   name: string;

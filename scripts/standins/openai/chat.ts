@@ -1,13 +1,13 @@
 // POST /v1/chat/completions: a matching test script wins; otherwise the deterministic offline behaviour
 // answers. Both paths produce one AssistantTurn that is rendered as a stream or a single completion.
-import type { AssistantTurn, RenderContext } from "./chat-render.ts";
-import { completionBody, streamChunks, streamResponse } from "./chat-render.ts";
-import { type ChatRequest, parseChatRequest } from "./chat-request.ts";
-import type { StandinContext } from "./context.ts";
-import { clientGone, scriptedError } from "./errors.ts";
-import { estimateTokens, jsonResponse, openAIError, readJson, sleep, waitForAbort } from "./http.ts";
-import { offlineTurn } from "./offline.ts";
-import type { ChatReply } from "./scripts.ts";
+import type { AssistantTurn, RenderContext } from "./chat-render";
+import { completionBody, streamChunks, streamResponse } from "./chat-render";
+import { type ChatRequest, parseChatRequest } from "./chat-request";
+import type { StandinContext } from "./context";
+import { clientGone, scriptedError } from "./errors";
+import { estimateTokens, jsonResponse, openAIError, readJson, sleep, waitForAbort } from "./http";
+import { offlineTurn } from "./offline";
+import type { ChatReply } from "./scripts";
 
 function promptTokens(req: ChatRequest): number {
   return req.messages.reduce((n, m) => n + estimateTokens(m.text) + 4, 0);

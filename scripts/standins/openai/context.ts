@@ -1,7 +1,7 @@
 // State shared by the stand-in's route handlers; one instance per started server, so parallel test files
 // running their own stand-ins never see each other's scripts or counters.
-import type { ScriptBook } from "./scripts.ts";
-import type { Recorder } from "./stats.ts";
+import type { ScriptBook } from "./scripts";
+import type { Recorder } from "./stats";
 
 export interface StandinContext {
   scripts: ScriptBook;

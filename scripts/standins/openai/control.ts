@@ -1,8 +1,8 @@
 // The /_standin/ control API that tests use to script replies and inspect what the backend sent. Kept off
 // the /v1 prefix so it can never collide with a real OpenAI route.
-import type { StandinContext } from "./context.ts";
-import { isRecord, jsonResponse, readJson } from "./http.ts";
-import { scriptRequestSchema } from "./scripts.ts";
+import type { StandinContext } from "./context";
+import { isRecord, jsonResponse, readJson } from "./http";
+import { scriptRequestSchema } from "./scripts";
 
 function badRequest(message: string): Response {
   return jsonResponse({ error: { message, type: "invalid_request_error", param: null, code: null } }, 400);

@@ -1,9 +1,9 @@
 // POST /v1/embeddings: OpenAI's list/embedding envelope around the hashed vectors from embeddings.ts, plus
 // the failure injection scripted with `endpoint: "embeddings"`.
-import type { StandinContext } from "./context.ts";
-import { embedText, toBase64Float32, tokenizeWords } from "./embeddings.ts";
-import { clientGone, scriptedError } from "./errors.ts";
-import { isRecord, jsonResponse, openAIError, readJson, sleep, waitForAbort } from "./http.ts";
+import type { StandinContext } from "./context";
+import { embedText, toBase64Float32, tokenizeWords } from "./embeddings";
+import { clientGone, scriptedError } from "./errors";
+import { isRecord, jsonResponse, openAIError, readJson, sleep, waitForAbort } from "./http";
 
 const DEFAULT_EMBEDDING_MODEL = "text-embedding-3-small";
 

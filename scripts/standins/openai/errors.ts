@@ -1,6 +1,6 @@
 // Turns a scripted `{ error: {...} }` reply into the response OpenAI would send for that status.
-import { openAIError } from "./http.ts";
-import type { ErrorSpec } from "./scripts.ts";
+import { openAIError } from "./http";
+import type { ErrorSpec } from "./scripts";
 
 const DEFAULT_MESSAGES: Record<number, string> = {
   400: "Invalid request (scripted by the OpenAI stand-in).",

@@ -1,7 +1,7 @@
 // Builds a deterministic value that satisfies a JSON Schema: used for offline `response_format: json_schema`
 // replies and for offline tool-call arguments. Covers the subset that zod/OpenAI structured outputs emit
 // ($ref/$defs, anyOf, enum/const, nullable type arrays, min/max bounds); `pattern` is not attempted.
-import { isRecord, type JsonObject } from "./http.ts";
+import { isRecord, type JsonObject } from "./http";
 
 export interface SampleOptions {
   // false for tool arguments: optional parameters are left to the backend's own defaults.

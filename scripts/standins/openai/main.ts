@@ -1,7 +1,7 @@
 // CLI for ./scripts/dev: `bun scripts/standins/openai/main.ts --port 18080 [--token-delay-ms 15]
 // [--host 127.0.0.1] [--embedding-dimensions 1536]`. Streams at a human-visible pace by default.
 import { parseArgs } from "node:util";
-import { type OpenAIStandin, startOpenAIStandin } from "./server.ts";
+import { type OpenAIStandin, startOpenAIStandin } from "./server";
 
 function numberOption(value: string | undefined, name: string, fallback: number): number {
   if (value === undefined) return fallback;

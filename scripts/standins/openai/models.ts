@@ -1,5 +1,5 @@
 // GET /v1/models: a fixed catalogue so health checks and model pickers in the backend have something real.
-import { jsonResponse, openAIError } from "./http.ts";
+import { jsonResponse, openAIError } from "./http";
 
 const MODEL_IDS = [
   "gpt-4o-mini",

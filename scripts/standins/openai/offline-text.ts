@@ -1,7 +1,7 @@
 // Deterministic wording for the offline demo: a short topic-aware answer, follow-up suggestions, and a
 // summary of tool results that only quotes values present in them, so the demo never shows made-up numbers.
-import type { ToolResult } from "./chat-request.ts";
-import { isRecord } from "./http.ts";
+import type { ToolResult } from "./chat-request";
+import { isRecord } from "./http";
 
 const MAX_ANSWER_WORDS = 80;
 const MAX_FACTS = 8;

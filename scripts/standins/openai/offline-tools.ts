@@ -1,9 +1,9 @@
 // Offline tool selection for the demo: keyword rules map the user's words onto the tools the backend
 // actually offered, and arguments come from each tool's JSON schema so the backend's validation passes.
-import type { ChatTool } from "./chat-request.ts";
-import { isRecord, type JsonObject } from "./http.ts";
-import { sampleFromSchema } from "./json-schema.ts";
-import { topicPhrase } from "./offline-text.ts";
+import type { ChatTool } from "./chat-request";
+import { isRecord, type JsonObject } from "./http";
+import { sampleFromSchema } from "./json-schema";
+import { topicPhrase } from "./offline-text";
 
 interface ToolRule {
   pattern: RegExp;

@@ -1,16 +1,16 @@
 // What the stand-in answers when no test script matches (the offline demo). Everything is a pure function
 // of the request, so the demo and any unscripted test request behave the same on every run.
-import type { ChatRequest } from "./chat-request.ts";
-import { toolResultsForCurrentTurn } from "./chat-request.ts";
-import { sampleFromSchema } from "./json-schema.ts";
+import type { ChatRequest } from "./chat-request";
+import { toolResultsForCurrentTurn } from "./chat-request";
+import { sampleFromSchema } from "./json-schema";
 import {
   followUpQuestions,
   friendlyAnswer,
   keywords,
   summariseToolResults,
   topicPhrase,
-} from "./offline-text.ts";
-import { type PlannedCall, planToolCalls } from "./offline-tools.ts";
+} from "./offline-text";
+import { type PlannedCall, planToolCalls } from "./offline-tools";
 
 export type OfflineTurn = { kind: "text"; content: string } | { kind: "tool_calls"; calls: PlannedCall[] };
 

@@ -1,15 +1,15 @@
 // Entry point of the OpenAI stand-in: an HTTP server speaking the Chat Completions, Embeddings and Models
 // wire format at <url>/v1, plus the /_standin/ control API. Used in-process by tests and via main.ts by
 // ./scripts/dev.
-import { handleChatCompletions } from "./chat.ts";
-import { IdSource, type StandinContext } from "./context.ts";
-import { handleControl } from "./control.ts";
-import { DEFAULT_EMBEDDING_DIMENSIONS } from "./embeddings.ts";
-import { handleEmbeddings } from "./embeddings-route.ts";
-import { openAIError } from "./http.ts";
-import { getModel, listModels } from "./models.ts";
-import { ScriptBook } from "./scripts.ts";
-import { Recorder } from "./stats.ts";
+import { handleChatCompletions } from "./chat";
+import { IdSource, type StandinContext } from "./context";
+import { handleControl } from "./control";
+import { DEFAULT_EMBEDDING_DIMENSIONS } from "./embeddings";
+import { handleEmbeddings } from "./embeddings-route";
+import { openAIError } from "./http";
+import { getModel, listModels } from "./models";
+import { ScriptBook } from "./scripts";
+import { Recorder } from "./stats";
 
 export interface OpenAIStandinOptions {
   host?: string;

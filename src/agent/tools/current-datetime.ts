@@ -2,8 +2,8 @@
 // (server-side context; the model supplies nothing). The prompt tells the model to call it first for
 // "today", "this week", "last night".
 import { z } from "zod";
-import { type Daypart, daypartAt } from "../../health/dayparts";
-import { dayOfWeek, localDay, utcOffsetMinutes } from "../../health/local-day";
+import { type Daypart, daypartAt } from "../../readings/dayparts";
+import { dayOfWeek, localDay, utcOffsetMinutes } from "../../readings/local-day";
 import { defineTool, ToolError } from "../tool";
 
 const WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"] as const;
