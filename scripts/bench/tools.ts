@@ -16,7 +16,6 @@ import { READINGS_TOOLS } from "../../src/agent/tools/readings/index";
 import { loadConfig } from "../../src/config/index";
 import { closeDeps, createDeps } from "../../src/infra/deps";
 import { createLlm } from "../../src/llm/client";
-import { createMemoryPoolCache } from "../../src/memory/cache";
 import { createLogger } from "../../src/observability/logger";
 import type { TargetBand } from "../../src/readings/bp-category";
 import {
@@ -133,7 +132,6 @@ try {
     turnId: `bench-${randomUUID()}`,
     deps,
     llm: createLlm(deps.openai.client, { log: createLogger("warn") }),
-    memoryCache: createMemoryPoolCache(),
     log: createLogger("warn"),
     signal: new AbortController().signal,
     now: () => now,

@@ -237,7 +237,6 @@ function withSignal(ctx: ToolContext, turnSignal: AbortSignal): ToolContext {
     turnId: ctx.turnId,
     deps: ctx.deps,
     llm: ctx.llm,
-    memoryCache: ctx.memoryCache,
     log: ctx.log,
     // Tool handlers stop on either: the context's own signal or the turn's budget.
     signal: AbortSignal.any([ctx.signal, turnSignal]),

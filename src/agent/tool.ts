@@ -3,7 +3,6 @@
 import type { z } from "zod";
 import type { Deps } from "../infra/deps";
 import type { Llm } from "../llm/client";
-import type { MemoryPoolCache } from "../memory/cache";
 import type { Logger } from "../observability/logger";
 
 export interface ToolContext {
@@ -18,8 +17,6 @@ export interface ToolContext {
   readonly deps: Deps;
   /** The process's model client (shared limiter and retries), for tools that embed text. */
   readonly llm: Llm;
-  /** The process's cache of users' memory recall pools, shared with the memory routes. */
-  readonly memoryCache: MemoryPoolCache;
   readonly log: Logger;
   /** Aborted when the turn's budget runs out; long handlers should pass it on. */
   readonly signal: AbortSignal;

@@ -1,7 +1,7 @@
 // What one process holds for chat: the model client, the tool registry, the memory recall cache,
 // the relay hub every open stream reads through, and the turns it is producing. Built once at
 // start-up (and by tests against the local stack); the turn itself is in turn.ts.
-import { ALL_TOOLS } from "../agent/catalog";
+
 import { buildSystemPrompt } from "../agent/prompt";
 import { createToolRegistry, type ToolRegistry } from "../agent/registry";
 import type { Deps } from "../infra/deps";
@@ -11,6 +11,7 @@ import { recentMemories } from "../memory/prelude";
 import type { Logger } from "../observability/logger";
 import { readUserProfile, type UserProfile } from "../users/service";
 import { createTurnLogHub, type TurnLogHub } from "./relay";
+import { chatTools } from "./tools";
 
 export interface Chat {
   readonly deps: Deps;
@@ -36,12 +37,13 @@ export function createChat(deps: Deps, log: Logger): Chat {
   });
   const hub = createTurnLogHub(deps.redis.blockingReader(), deps.redis.redis, log);
   const producers = new Set<Promise<void>>();
+  const memoryCache = createMemoryPoolCache();
   return {
     deps,
     log,
     llm,
-    tools: createToolRegistry(ALL_TOOLS),
-    memoryCache: createMemoryPoolCache(),
+    tools: createToolRegistry(chatTools(memoryCache)),
+    memoryCache,
     hub,
     producers,
     stop: async () => {

@@ -28,8 +28,6 @@ export const sendBody = z.object({
 // Checked as a stream id by the route (invalid_header, like the Last-Event-ID header it stands for).
 export const eventsQuery = z.object({ last_event_id: z.string().optional() });
 
-export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{8,128}$/;
-
 export const createdSession = z.object({ session_id: z.string(), created_at: z.string() });
 
 export const sessionList = z.object({

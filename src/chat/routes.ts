@@ -5,6 +5,7 @@ import { cursorParam } from "../db/cursor";
 import { isEntityId } from "../db/ids";
 import { notFound } from "../errors";
 import { clientAuth } from "../http/auth";
+import { IDEMPOTENCY_KEY } from "../http/client-context";
 import { invalidHeader } from "../http/errors";
 import { v1Operation } from "../http/openapi-contract";
 import type { TurnLimits } from "../limits";
@@ -14,7 +15,6 @@ import {
   acceptedTurn,
   createdSession,
   eventsQuery,
-  IDEMPOTENCY_KEY,
   messageList,
   pageQuery,
   sendBody,

@@ -230,7 +230,6 @@ async function answerWithAgent(
       turnId: claim.id,
       deps,
       llm: chat.llm,
-      memoryCache: chat.memoryCache,
       log: chat.log.child({ turn_id: claim.id }),
       signal,
       now: () => new Date(),

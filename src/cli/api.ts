@@ -1,7 +1,8 @@
 // `hilo api`: the HTTP + SSE server.
+
+import { createApp } from "../app";
 import { createChat } from "../chat/chat";
 import { startReconciler } from "../chat/reconciler";
-import { createApp } from "../http/app";
 import { errorResponse } from "../http/errors";
 import type { StartService } from "../lifecycle/run";
 

@@ -1,9 +1,9 @@
 // `hilo migrate`: applies the embedded App MySQL migrations, then ensures the FAQ tables in PostgreSQL
 // (vector size and model from the config). Needs only those two datastores.
 
-import { migrateAppDb } from "../db/migrate";
 import { ensureFaqSchema, FaqSchemaError } from "../faq";
 import { createAppDb } from "../infra/app-db";
+import { migrateAppDb } from "../infra/app-db-migrate";
 import { type Dependency, withTimeout } from "../infra/dependency";
 import { createFaqDb } from "../infra/faq-db";
 import { EXIT_STARTUP, loadConfigOrExit } from "../lifecycle/run";

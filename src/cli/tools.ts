@@ -4,9 +4,9 @@
 // `run` prints the registry's envelope exactly as the model would receive it (one JSON line).
 import { randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
-import { ALL_TOOLS } from "../agent/catalog";
 import { createToolRegistry } from "../agent/registry";
 import type { ToolContext } from "../agent/tool";
+import { chatTools } from "../chat/tools";
 import { isIanaTimeZone } from "../http/client-context";
 import { withTimeout } from "../infra/dependency";
 import { closeDeps, createDeps, type Deps } from "../infra/deps";
@@ -27,7 +27,7 @@ run prints the tool's result envelope as the model sees it. The watch id comes f
 profile in the Hilo User DB, the time zone from --tz or else that profile.`;
 
 // The tools the CLI offers; the chat tools join this list as they land.
-const registry = createToolRegistry(ALL_TOOLS);
+const registry = createToolRegistry(chatTools(createMemoryPoolCache()));
 
 function usageError(message: string): never {
   process.stderr.write(`hilo tools: ${message}\n\n${TOOLS_USAGE}\n`);
@@ -123,7 +123,6 @@ async function runTool(argv: string[]): Promise<void> {
       turnId: `cli-${randomUUID()}`,
       deps,
       llm: createLlm(deps.openai.client, { log, tracing: deps.tracing }),
-      memoryCache: createMemoryPoolCache(),
       log,
       signal: new AbortController().signal,
       now: () => new Date(),

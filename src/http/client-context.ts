@@ -13,6 +13,8 @@ export interface ClientContext {
 }
 
 const USER_ID = /^[A-Za-z0-9_.-]{1,64}$/;
+/** The Idempotency-Key header of a send: 8-128 visible ASCII characters, compared exactly. */
+export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{8,128}$/;
 const APP_VERSION = /^\d{1,4}\.\d{1,4}(\.\d{1,6})?([-+][0-9A-Za-z.-]{1,40})?$/;
 // IANA names are Area/Location words (plus a few bare names like UTC); this rejects raw offsets
 // such as "+05:00", which Intl would otherwise accept but which carry no DST rules.

@@ -3,8 +3,7 @@
 // `v1Operation(...)` (or `publicOperation` for /health); src/http/openapi-document.ts serves them.
 import type { openapi } from "@elysiajs/openapi";
 import type { DocumentDecoration } from "elysia";
-import { IDEMPOTENCY_KEY } from "../chat/model";
-import { PLATFORMS } from "./client-context";
+import { IDEMPOTENCY_KEY, PLATFORMS } from "./client-context";
 
 type Operation = DocumentDecoration;
 type Parameter = NonNullable<Operation["parameters"]>[number];

@@ -1,13 +1,13 @@
 // The datastore clients a process needs, built once at start-up and handed to the code that uses
 // them; closed in reverse order. Nothing connects on import: tests build the same graph.
 import type { Config } from "../config";
-import { TRACING_OFF, type Tracing } from "../observability/tracing";
 import { type AppDbClient, createAppDb } from "./app-db";
 import { type Dependency, type DependencyName, withTimeout } from "./dependency";
 import { createFaqDb, type FaqDbClient } from "./faq-db";
 import { createMongo, type MongoDeps } from "./mongo";
 import { createOpenAiClient, type OpenAiClient } from "./openai";
 import { createRedis, type RedisClient } from "./redis";
+import { TRACING_OFF, type Tracing } from "./tracing";
 import { createUsersDb, type UsersDbClient } from "./users-db";
 
 export interface Deps {

@@ -2,8 +2,8 @@
 // wait for SIGTERM/SIGINT → stop within a bound → close clients in reverse → exit 0.
 import { type Config, ConfigError, loadConfig } from "../config";
 import { closeDeps, createDeps, type Deps } from "../infra/deps";
+import { startTracing, TRACING_OFF, type Tracing } from "../infra/tracing";
 import { createLogger, type Logger } from "../observability/logger";
-import { startTracing, TRACING_OFF, type Tracing } from "../observability/tracing";
 import { checkDepsInOrder, StartupError } from "./startup-checks";
 
 export interface RunningService {

@@ -10,9 +10,9 @@ import type {
   ChatCompletionCreateParamsStreaming,
 } from "openai/resources/chat/completions";
 import { z } from "zod";
+import type { ModelTracing, TraceAttributes } from "../infra/tracing";
 import { createModelCallBudget, type ModelCallBudget } from "../limits/model-calls";
 import type { Logger } from "../observability/logger";
-import type { ModelTracing, TraceAttributes } from "../observability/tracing";
 import {
   ModelOutputError,
   ModelStreamInterruptedError,

@@ -4,7 +4,6 @@
 import type { AgentEvent } from "../../src/agent/loop";
 import type { ToolContext } from "../../src/agent/tool";
 import { closeDeps, createDeps, type Deps } from "../../src/infra/deps";
-import { createMemoryPoolCache } from "../../src/memory/cache";
 import { createLogger } from "../../src/observability/logger";
 import { newUserId, testConfig } from "../support/stack";
 import { testLlm } from "../support/standin";
@@ -27,7 +26,6 @@ export function toolContext(
     turnId: crypto.randomUUID(),
     deps,
     llm: testLlm(),
-    memoryCache: createMemoryPoolCache(),
     log: createLogger("error"),
     signal: overrides.signal ?? new AbortController().signal,
     now: overrides.now ?? (() => new Date()),

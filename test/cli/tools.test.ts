@@ -4,7 +4,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { randomUUID } from "node:crypto";
 import { MongoClient } from "mongodb";
-import { ALL_TOOLS } from "../../src/agent/catalog";
+import { chatTools } from "../../src/chat/tools";
+import { createMemoryPoolCache } from "../../src/memory/cache";
 import { ensureReadingsIndexes } from "../../src/readings/documents";
 import { MAIN, ROOT, stackEnv } from "../support/processes";
 import { newUserId, requireEnv, seedUserProfile } from "../support/stack";
@@ -64,7 +65,7 @@ describe("hilo tools", () => {
       expect(result.stdout).toContain(name);
     }
     expect(result.stdout).toContain("Get the user's most recent blood-pressure reading.");
-    expect(result.stdout.trim().split("\n")).toHaveLength(ALL_TOOLS.length);
+    expect(result.stdout.trim().split("\n")).toHaveLength(chatTools(createMemoryPoolCache()).length);
   });
 
   test("run prints the model's envelope for the seeded user's watch, in the profile's zone", async () => {

@@ -1,8 +1,8 @@
 // `hilo migrate` against an empty database: every table appears once, a second run is a no-op.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type mysql from "mysql2/promise";
-import { migrateAppDb } from "../../src/db/migrate";
 import { createAppDb } from "../../src/infra/app-db";
+import { migrateAppDb } from "../../src/infra/app-db-migrate";
 import { adminConnection, requireEnv } from "../support/stack";
 
 const database = `hilo_migrate_${process.pid}_${Date.now()}`;

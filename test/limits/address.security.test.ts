@@ -3,8 +3,8 @@
 // every api instance; /health is never limited; a flood is bounded before the API key is checked.
 import { afterAll, describe, expect, test } from "bun:test";
 import { randomUUID } from "node:crypto";
+import { createApp } from "../../src/app";
 import { createChat } from "../../src/chat/chat";
-import { createApp } from "../../src/http/app";
 import { closeDeps, createDeps } from "../../src/infra/deps";
 import { createLogger } from "../../src/observability/logger";
 import { startPrivateRedis } from "../support/private-redis";

@@ -17,7 +17,6 @@ export function memoryToolContext(app: TestApp, userId: string, sessionId = Bun.
     turnId: Bun.randomUUIDv7(),
     deps: app.deps,
     llm: app.chat.llm,
-    memoryCache: app.chat.memoryCache,
     log: createLogger("error"),
     signal: new AbortController().signal,
     now: () => new Date(),

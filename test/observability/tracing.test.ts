@@ -4,7 +4,7 @@
 // here, so the test listens on the base URL itself and records what arrives; the model call goes to
 // the stack's OpenAI stand-in.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { startTracing, TRACING_OFF } from "../../src/observability/tracing";
+import { startTracing, TRACING_OFF } from "../../src/infra/tracing";
 import { testConfig } from "../support/stack";
 import { script, standinOpenAI, testLlm, uniqueMatch } from "../support/standin";
 

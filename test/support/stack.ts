@@ -1,9 +1,9 @@
 // What tests need to reach the local stack and build the real app graph against it.
 import { randomUUID } from "node:crypto";
 import mysql from "mysql2/promise";
+import { createApp } from "../../src/app";
 import { type Chat, createChat } from "../../src/chat/chat";
 import { type Config, loadConfig } from "../../src/config";
-import { createApp } from "../../src/http/app";
 import { closeDeps, createDeps, type Deps } from "../../src/infra/deps";
 import type { LimitOptions } from "../../src/limits";
 import { createLogger } from "../../src/observability/logger";

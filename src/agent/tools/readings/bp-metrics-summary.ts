@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { DAYPARTS, type Daypart } from "../../../readings/dayparts";
 import { bpReadingsCollection, watchDailyCollection } from "../../../readings/documents";
+import { roundMmHg } from "../../../readings/rounding";
 import { defineTool } from "../../tool";
 import { type InTargetRow, type InTargetView, inTargetStages, inTargetView } from "./in-target";
 import {
@@ -16,7 +17,6 @@ import {
 } from "./pipeline";
 import { type ReadingRow, type ReadingView, readingRowProjection, readingView } from "./reading-view";
 import { type NoReadingsResult, noReadings, type WindowResult, windowResult } from "./result";
-import { roundMmHg } from "./rounding";
 import { windowDaysInput, windowedQuery } from "./window";
 
 export interface DaypartBaseline {

@@ -1,8 +1,8 @@
 // get_user_heart_rate_metrics: average heart rate, a resting estimate and the daily trend over a window.
 import { bpReadingsCollection } from "../../../readings/documents";
+import { roundBpm } from "../../../readings/rounding";
 import { defineDailyMetricTool } from "./daily-metric";
 import { readingsInWindow } from "./pipeline";
-import { roundBpm } from "./rounding";
 import type { WindowedQuery } from "./window";
 
 /**

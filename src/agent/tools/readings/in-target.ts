@@ -2,7 +2,7 @@
 // user's target band in force that day and stores the day's percentage with its reading count, so the
 // window's in-target readings are recovered exactly as in_target_pct × reading_count / 100 per day.
 import type { Document } from "mongodb";
-import { percentOf } from "./rounding";
+import { percentOf } from "../../../readings/rounding";
 
 /** `$facet` branch over the window's daily documents (after a `$match` on the window's days). */
 export function inTargetStages(): Document[] {

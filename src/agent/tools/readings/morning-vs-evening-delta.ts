@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { type Daypart, daypartHours } from "../../../readings/dayparts";
 import { bpReadingsCollection } from "../../../readings/documents";
+import { roundMmHg } from "../../../readings/rounding";
 import { defineTool } from "../../tool";
 import {
   daypartOf,
@@ -11,7 +12,6 @@ import {
   readingsInWindow,
 } from "./pipeline";
 import { type NoReadingsResult, noReadings, type WindowResult, windowResult } from "./result";
-import { roundMmHg } from "./rounding";
 import { latestDay, windowDaysInput, windowedQuery } from "./window";
 
 type ComparedDaypart = Extract<Daypart, "morning" | "evening">;

@@ -2,10 +2,10 @@
 import { z } from "zod";
 import { bpReadingsCollection } from "../../../readings/documents";
 import { addDays, daysBetween } from "../../../readings/local-day";
+import { roundMmHg } from "../../../readings/rounding";
 import { defineTool } from "../../tool";
 import { latestReadingBefore, localDayOf } from "./pipeline";
 import { type NoReadingsResult, noReadings, type WindowResult, windowResult } from "./result";
-import { roundMmHg } from "./rounding";
 import { lastDays, windowDaysInput, windowedQuery } from "./window";
 
 export const MAX_ROLLING_DAYS = 30;

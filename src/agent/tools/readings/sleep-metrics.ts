@@ -1,7 +1,8 @@
 // get_user_sleep_metrics: average sleep per night over a window, shortest and longest night, daily trend.
 // A night is filed under the local day it ended on (the morning after).
+
+import { roundHours } from "../../../readings/rounding";
 import { defineDailyMetricTool } from "./daily-metric";
-import { roundHours } from "./rounding";
 
 export const getUserSleepMetrics = defineDailyMetricTool({
   name: "get_user_sleep_metrics",

@@ -1,6 +1,7 @@
 // get_user_step_metrics: daily steps over a window: average, total, lowest and highest day, daily trend.
+
+import { roundSteps } from "../../../readings/rounding";
 import { defineDailyMetricTool } from "./daily-metric";
-import { roundSteps } from "./rounding";
 
 export const getUserStepMetrics = defineDailyMetricTool({
   name: "get_user_step_metrics",

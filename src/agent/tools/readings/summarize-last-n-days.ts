@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { BP_CATEGORIES, type BpCategory } from "../../../readings/bp-category";
 import { bpReadingsCollection, watchDailyCollection } from "../../../readings/documents";
+import { roundBpm, roundHours, roundMmHg, roundSteps } from "../../../readings/rounding";
 import { defineTool } from "../../tool";
 import { type InTargetRow, type InTargetView, inTargetStages, inTargetView } from "./in-target";
 import {
@@ -14,7 +15,6 @@ import {
   readingsInWindow,
 } from "./pipeline";
 import { type NoReadingsResult, noReadings, type WindowResult, windowResult } from "./result";
-import { roundBpm, roundHours, roundMmHg, roundSteps } from "./rounding";
 import { latestDay, windowDaysInput, windowedQuery } from "./window";
 
 /** A section of the recap with no data in the window (the others may still have some). */

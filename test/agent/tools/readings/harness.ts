@@ -6,7 +6,6 @@ import { createToolRegistry, type ToolRegistry } from "../../../../src/agent/reg
 import type { ToolContext, ToolResult } from "../../../../src/agent/tool";
 import { READINGS_TOOLS } from "../../../../src/agent/tools/readings/index";
 import { closeDeps, createDeps, type Deps } from "../../../../src/infra/deps";
-import { createMemoryPoolCache } from "../../../../src/memory/cache";
 import { createLogger } from "../../../../src/observability/logger";
 import type { BpCategory } from "../../../../src/readings/bp-category";
 import type { Daypart } from "../../../../src/readings/dayparts";
@@ -44,7 +43,6 @@ export function toolContext(deps: Deps, who: Who): ToolContext {
     turnId: `test-turn-${randomUUID()}`,
     deps,
     llm: testLlm(),
-    memoryCache: createMemoryPoolCache(),
     log: createLogger("error"),
     signal: new AbortController().signal,
     now: () => new Date(who.now),

@@ -4,8 +4,8 @@ import { describe, expect, test } from "bun:test";
 import { halvesTrend } from "../../../../src/agent/tools/readings/daily-metric";
 import { freshness } from "../../../../src/agent/tools/readings/result";
 import { rollingPoints } from "../../../../src/agent/tools/readings/rolling-bp-average";
-import { roundHours } from "../../../../src/agent/tools/readings/rounding";
 import { lastDays } from "../../../../src/agent/tools/readings/window";
+import { roundHours } from "../../../../src/readings/rounding";
 
 describe("lastDays", () => {
   test.each([

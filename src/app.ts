@@ -2,21 +2,21 @@
 // modules.
 import { Elysia } from "elysia";
 import { z } from "zod";
-import type { Chat } from "../chat/chat";
-import { chatRoutes } from "../chat/routes";
-import { AppError, rateLimited, retryAfterSeconds } from "../errors";
-import type { Deps } from "../infra/deps";
-import { createLimits, type LimitOptions } from "../limits";
-import { memoryRoutes } from "../memory/routes";
-import { createHealthProbe } from "../observability/health";
-import type { Logger } from "../observability/logger";
-import { healthRoutes } from "../observability/routes";
-import { meRoutes } from "../users/routes";
-import { VERSION } from "../version";
-import { readJsonBody, requestPath } from "./body";
-import { errorBody, errorHeaders, errorResponse, HTTP_STATUS } from "./errors";
-import { API_DESCRIPTION, API_LICENSE, API_TAGS, contractComponents } from "./openapi-contract";
-import { openapiWithDeclaredContract } from "./openapi-document";
+import type { Chat } from "./chat/chat";
+import { chatRoutes } from "./chat/routes";
+import { AppError, rateLimited, retryAfterSeconds } from "./errors";
+import { readJsonBody, requestPath } from "./http/body";
+import { errorBody, errorHeaders, errorResponse, HTTP_STATUS } from "./http/errors";
+import { API_DESCRIPTION, API_LICENSE, API_TAGS, contractComponents } from "./http/openapi-contract";
+import { openapiWithDeclaredContract } from "./http/openapi-document";
+import type { Deps } from "./infra/deps";
+import { createLimits, type LimitOptions } from "./limits";
+import { memoryRoutes } from "./memory/routes";
+import { createHealthProbe } from "./observability/health";
+import type { Logger } from "./observability/logger";
+import { healthRoutes } from "./observability/routes";
+import { meRoutes } from "./users/routes";
+import { VERSION } from "./version";
 
 export interface AppOptions {
   deps: Deps;

@@ -4,7 +4,7 @@ import { sql } from "drizzle-orm";
 import type { MigrationMeta } from "drizzle-orm/migrator";
 import type { MySqlDialect, MySqlSession } from "drizzle-orm/mysql-core";
 import { migrations } from "../../drizzle/migrations";
-import type { AppDbClient } from "../infra/app-db";
+import type { AppDbClient } from "./app-db";
 
 const MIGRATION_LOCK = "hilo_migrate";
 const MIGRATION_LOCK_WAIT_S = 120;

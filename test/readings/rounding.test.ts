@@ -8,7 +8,7 @@ import {
   roundMmHg,
   roundPercent,
   roundSteps,
-} from "../../../../src/agent/tools/readings/rounding";
+} from "../../src/readings/rounding";
 
 describe("roundHalfAwayFromZero", () => {
   test.each([
