@@ -7,13 +7,13 @@ import { parseArgs } from "node:util";
 import { createToolRegistry } from "../agent/registry";
 import type { ToolContext } from "../agent/tool";
 import { chatTools } from "../chat/tools";
-import { isIanaTimeZone } from "../http/client-context";
 import { withTimeout } from "../infra/dependency";
 import { closeDeps, createDeps, type Deps } from "../infra/deps";
 import { EXIT_STARTUP, loadConfigOrExit } from "../lifecycle/run";
 import { createLlm } from "../llm/client";
 import { createMemoryPoolCache } from "../memory/cache";
 import { createLogger } from "../observability/logger";
+import { isIanaTimeZone } from "../readings/local-day";
 import { readUserProfile } from "../users/service";
 
 const EXIT_USAGE = 64;

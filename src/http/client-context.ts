@@ -1,5 +1,6 @@
 // Validation of the five headers every /v1 request carries; pure so it can be tested by table.
 import { timingSafeEqual } from "node:crypto";
+import { isIanaTimeZone } from "../readings/local-day";
 import { invalidHeader, unauthorized } from "./errors";
 
 export const PLATFORMS = ["ios", "android", "web"] as const;
@@ -16,27 +17,6 @@ const USER_ID = /^[A-Za-z0-9_.-]{1,64}$/;
 /** The Idempotency-Key header of a send: 8-128 visible ASCII characters, compared exactly. */
 export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{8,128}$/;
 const APP_VERSION = /^\d{1,4}\.\d{1,4}(\.\d{1,6})?([-+][0-9A-Za-z.-]{1,40})?$/;
-// IANA names are Area/Location words (plus a few bare names like UTC); this rejects raw offsets
-// such as "+05:00", which Intl would otherwise accept but which carry no DST rules.
-const IANA_SHAPE = /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+){0,2}$/;
-
-const knownZones = new Map<string, boolean>();
-
-export function isIanaTimeZone(zone: string): boolean {
-  const cached = knownZones.get(zone);
-  if (cached !== undefined) return cached;
-  let valid = IANA_SHAPE.test(zone);
-  if (valid) {
-    try {
-      new Intl.DateTimeFormat("en-US", { timeZone: zone });
-    } catch {
-      valid = false;
-    }
-  }
-  // Bounded: a client sending random zones must not grow this cache forever.
-  if (knownZones.size < 2_000) knownZones.set(zone, valid);
-  return valid;
-}
 
 export function apiKeyMatches(presented: string | undefined | null, expected: string): boolean {
   if (!presented) return false;

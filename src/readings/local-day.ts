@@ -4,6 +4,29 @@
  * A "day" is a user-local calendar date formatted "YYYY-MM-DD".
  */
 
+// IANA names are Area/Location words (plus a few bare names like UTC); this rejects raw offsets
+// such as "+05:00", which Intl would otherwise accept but which carry no DST rules.
+const IANA_SHAPE = /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+){0,2}$/;
+
+const knownZones = new Map<string, boolean>();
+
+/** An IANA zone with DST rules (never a raw offset); the one check of a client-supplied zone. */
+export function isIanaTimeZone(zone: string): boolean {
+  const cached = knownZones.get(zone);
+  if (cached !== undefined) return cached;
+  let valid = IANA_SHAPE.test(zone);
+  if (valid) {
+    try {
+      new Intl.DateTimeFormat("en-US", { timeZone: zone });
+    } catch {
+      valid = false;
+    }
+  }
+  // Bounded: a client sending random zones must not grow this cache forever.
+  if (knownZones.size < 2_000) knownZones.set(zone, valid);
+  return valid;
+}
+
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
 const DAY_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
