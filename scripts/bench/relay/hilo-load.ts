@@ -18,17 +18,19 @@ export interface HiloTurn {
   key: string;
 }
 
-/** Ids unique to the run and round (`<prefix>` = run tag + round), so cleanup can find them all. */
-export function hiloTurns(prefix: string, n: number): HiloTurn[] {
-  return Array.from({ length: n }, (_, i) => {
-    const turnId = `${prefix}-t${i}`;
-    return { sessionId: `${prefix}-s${i}`, turnId, key: turnLogKey(turnId, ATTEMPT) };
+/** Fresh UUIDv7 ids, as the api issues them (it answers any other id 404 before a query). */
+export function hiloTurns(n: number): HiloTurn[] {
+  return Array.from({ length: n }, () => {
+    const turnId = Bun.randomUUIDv7();
+    return { sessionId: Bun.randomUUIDv7(), turnId, key: turnLogKey(turnId, ATTEMPT) };
   });
 }
 
-/** Matches every turn log key of the run. */
-export function hiloKeyPattern(runTag: string): string {
-  return turnLogKey(`${runTag}-*`, ATTEMPT);
+/** Deletes the given keys, in batches; returns how many existed. */
+export async function deleteKeyList(redis: Redis, keys: readonly string[]): Promise<number> {
+  let deleted = 0;
+  for (let i = 0; i < keys.length; i += 1_000) deleted += await redis.unlink(...keys.slice(i, i + 1_000));
+  return deleted;
 }
 
 /** One session and one running claim per turn, all owned by the run's user. */

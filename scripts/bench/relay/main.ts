@@ -55,8 +55,8 @@ import { loadStackEnv, ROOT, requireEnv, stackEnv } from "./env";
 import {
   checkAgainstLogs,
   deleteHiloRows,
+  deleteKeyList,
   deleteKeys,
-  hiloKeyPattern,
   hiloTurns,
   insertHiloRows,
 } from "./hilo-load";
@@ -135,6 +135,8 @@ const redis = new Redis(redisUrl, { maxRetriesPerRequest: 2 });
 redis.on("error", () => {});
 const appDb = createAppDb(requireEnv("APP_DB_URL"), 5_000);
 let round = 0;
+/** Turn-log keys of hilo rounds not yet cleaned up. */
+const hiloKeys = new Set<string>();
 
 let cleanedUp = false;
 async function cleanup(): Promise<void> {
@@ -143,7 +145,7 @@ async function cleanup(): Promise<void> {
   await stopAllChildren();
   await deleteHiloRows(appDb.db, userId).catch((error) => console.error("could not delete rows:", error));
   const keys =
-    (await deleteKeys(redis, hiloKeyPattern(runTag)).catch(() => 0)) +
+    (await deleteKeyList(redis, [...hiloKeys]).catch(() => 0)) +
     (await deleteKeys(redis, `${peerPrefix}:*`).catch(() => 0));
   if (keys > 0) console.log(`cleanup: deleted ${keys} leftover Redis keys`);
   redis.disconnect();
@@ -315,7 +317,8 @@ async function main(): Promise<void> {
   const measure = async (system: System, n: number): Promise<RoundResult> => {
     const prefix = `${runTag}-${++round}`;
     if (system === "hilo") {
-      const turns = hiloTurns(prefix, n);
+      const turns = hiloTurns(n);
+      for (const turn of turns) hiloKeys.add(turn.key);
       await insertHiloRows(appDb.db, userId, turns);
       const headers = {
         "X-API-Key": apiKey,
@@ -349,7 +352,11 @@ async function main(): Promise<void> {
             ),
         });
       } finally {
-        await deleteKeys(redis, hiloKeyPattern(prefix));
+        await deleteKeyList(
+          redis,
+          turns.map((turn) => turn.key),
+        );
+        for (const turn of turns) hiloKeys.delete(turn.key);
         await deleteHiloRows(appDb.db, userId);
       }
     }
