@@ -2,8 +2,8 @@
 // and why, never any text of the message or the answer. `recordSafetyAudit` (audit-log.ts) is the
 // one writer; counts per category feed the daily report.
 
-import type { Layer1Outcome, Layer1Verdict } from "./layer1.ts";
-import type { Layer3Verdict } from "./layer3.ts";
+import type { Layer1Outcome, Layer1Verdict } from "./layer1";
+import type { Layer3Verdict } from "./layer3";
 
 export type SafetyLayer = 1 | 3 | 4;
 

@@ -3,39 +3,68 @@
 // neighbours, each checked against the country's official services. An unknown zone gets generic
 // wording rather than a number that could be wrong.
 
+/** A suicide / crisis line: what to dial and how it is reached. */
+export interface CrisisLine {
+  numbers: readonly string[];
+  /** The service's own name, written as it names itself. */
+  name?: string;
+  /** Whether it takes text messages too. */
+  text?: boolean;
+  /** Whether calling it is free. */
+  free?: boolean;
+}
+
+export interface PoisonLine {
+  number: string;
+  name: string;
+}
+
 export interface EmergencyContacts {
   /** ISO 3166-1 alpha-2, undefined when the zone is not mapped. */
   country: string | undefined;
-  /** What to call for an ambulance, e.g. "911", or "your local emergency number". */
-  emergency: string;
-  /** A suicide / crisis line with how to reach it, when the country has one we list. */
-  crisisLine: string | undefined;
+  /** What to dial for an ambulance, first choice first; empty when the zone is not mapped. */
+  emergencyNumbers: readonly string[];
+  /** A suicide / crisis line, when the country has one we list. */
+  crisisLine: CrisisLine | undefined;
   /** A poison information line, when the country has one we list. */
-  poisonLine: string | undefined;
+  poisonLine: PoisonLine | undefined;
 }
 
 interface CountryContacts {
-  emergency: string;
-  crisisLine?: string;
-  poisonLine?: string;
+  emergencyNumbers: readonly string[];
+  crisisLine?: CrisisLine;
+  poisonLine?: PoisonLine;
 }
 
-const EU_112: CountryContacts = { emergency: "112" };
+const EU_112: CountryContacts = { emergencyNumbers: ["112"] };
+const SAMARITANS: CrisisLine = { numbers: ["116 123"], name: "Samaritans", free: true };
 
 const CONTACTS_BY_COUNTRY: Record<string, CountryContacts> = {
   US: {
-    emergency: "911",
-    crisisLine: "call or text 988 (Suicide & Crisis Lifeline)",
-    poisonLine: "1-800-222-1222 (Poison Help)",
+    emergencyNumbers: ["911"],
+    crisisLine: { numbers: ["988"], name: "Suicide & Crisis Lifeline", text: true },
+    poisonLine: { number: "1-800-222-1222", name: "Poison Help" },
   },
-  CA: { emergency: "911", crisisLine: "call or text 988 (Suicide Crisis Helpline)" },
-  MX: { emergency: "911" },
-  GB: { emergency: "999", crisisLine: "call Samaritans free on 116 123" },
-  IE: { emergency: "112 or 999", crisisLine: "call Samaritans free on 116 123" },
-  FR: { emergency: "112 (or 15 for SAMU)", crisisLine: "call 3114 (national suicide prevention line)" },
-  DE: { emergency: "112", crisisLine: "call TelefonSeelsorge free on 0800 111 0 111" },
-  ES: { emergency: "112", crisisLine: "call 024 (Línea 024)" },
-  NL: { emergency: "112", crisisLine: "call 113 Zelfmoordpreventie on 113 or 0800-0113" },
+  CA: {
+    emergencyNumbers: ["911"],
+    crisisLine: { numbers: ["988"], name: "Suicide Crisis Helpline", text: true },
+  },
+  MX: { emergencyNumbers: ["911"] },
+  GB: { emergencyNumbers: ["999"], crisisLine: SAMARITANS },
+  IE: { emergencyNumbers: ["112", "999"], crisisLine: SAMARITANS },
+  FR: {
+    emergencyNumbers: ["112", "15 (SAMU)"],
+    crisisLine: { numbers: ["3114"], name: "numéro national de prévention du suicide" },
+  },
+  DE: {
+    emergencyNumbers: ["112"],
+    crisisLine: { numbers: ["0800 111 0 111"], name: "TelefonSeelsorge", free: true },
+  },
+  ES: { emergencyNumbers: ["112"], crisisLine: { numbers: ["024"], name: "Línea 024" } },
+  NL: {
+    emergencyNumbers: ["112"],
+    crisisLine: { numbers: ["113", "0800-0113"], name: "113 Zelfmoordpreventie" },
+  },
   IT: EU_112,
   BE: EU_112,
   LU: EU_112,
@@ -59,14 +88,15 @@ const CONTACTS_BY_COUNTRY: Record<string, CountryContacts> = {
   EE: EU_112,
   LV: EU_112,
   LT: EU_112,
-  AU: { emergency: "000", crisisLine: "call Lifeline on 13 11 14" },
-  NZ: { emergency: "111", crisisLine: "call or text 1737" },
-  IN: { emergency: "112", crisisLine: "call Tele-MANAS on 14416" },
-  SG: { emergency: "995", crisisLine: "call SOS on 1767" },
-  HK: { emergency: "999" },
-  JP: { emergency: "119" },
-  ZA: { emergency: "10177 (or 112 from a mobile)" },
-  BR: { emergency: "192 (SAMU)", crisisLine: "call CVV on 188" },
+  AU: { emergencyNumbers: ["000"], crisisLine: { numbers: ["13 11 14"], name: "Lifeline" } },
+  NZ: { emergencyNumbers: ["111"], crisisLine: { numbers: ["1737"], text: true } },
+  IN: { emergencyNumbers: ["112"], crisisLine: { numbers: ["14416"], name: "Tele-MANAS" } },
+  SG: { emergencyNumbers: ["995"], crisisLine: { numbers: ["1767"], name: "SOS" } },
+  HK: { emergencyNumbers: ["999"] },
+  JP: { emergencyNumbers: ["119"] },
+  // 112 reaches the ambulance from a mobile only; 10177 from any phone.
+  ZA: { emergencyNumbers: ["10177", "112"] },
+  BR: { emergencyNumbers: ["192 (SAMU)"], crisisLine: { numbers: ["188"], name: "CVV" } },
 };
 
 /** Exact zone names, including the legacy aliases the IANA database still accepts. */
@@ -193,16 +223,11 @@ export function emergencyContactsFor(timezone: string | undefined): EmergencyCon
   const country = countryForTimezone(timezone);
   const contacts = country === undefined ? undefined : CONTACTS_BY_COUNTRY[country];
   if (country === undefined || contacts === undefined) {
-    return {
-      country: undefined,
-      emergency: "your local emergency number",
-      crisisLine: undefined,
-      poisonLine: undefined,
-    };
+    return { country: undefined, emergencyNumbers: [], crisisLine: undefined, poisonLine: undefined };
   }
   return {
     country,
-    emergency: contacts.emergency,
+    emergencyNumbers: contacts.emergencyNumbers,
     crisisLine: contacts.crisisLine,
     poisonLine: contacts.poisonLine,
   };

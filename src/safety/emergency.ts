@@ -15,45 +15,31 @@
 //   guidance is to re-measure and call the doctor); with a non-negated severe symptom, or with
 //   "help" / "scared" / "what do I do", it is.
 //
+// - Spanish, German and French have the same rules in their own words (languages/), each with its
+//   own negations and past markers; a rule's negation is its language's.
+//
 // Two kinds of rule: phrases ("can't breathe", "kill myself", "face is drooping"), and an anchor
 // with a cue anywhere in the same sentence ("chest" + "tight", "breathing" + "hard"), which catches
 // the many ways people describe the same thing. Keyword rules still miss paraphrases nobody wrote
 // a rule for, so this screen is a floor for emergencies, not a guarantee.
 
-import { MEDICATION_NAME_SOURCE } from "./medication-terms.ts";
-import { normaliseForMatching, splitSentences } from "./normalise.ts";
-
-export type EmergencyCategory =
-  | "emergency_chest_pain"
-  | "emergency_breathing"
-  | "emergency_self_harm"
-  | "emergency_stroke"
-  | "emergency_fainting"
-  | "emergency_overdose"
-  | "emergency_dying"
-  | "emergency_seizure"
-  | "emergency_severe_pain"
-  | "emergency_bleeding"
-  | "emergency_crisis_reading";
-
-interface SymptomRule {
-  category: EmergencyCategory;
-  /** Global (matchAll); every match is checked, so one negated mention does not hide another. */
-  pattern: RegExp;
-  /** Whether a direct negation or a distant past before the match cancels it. */
-  suppressible: boolean;
-  /**
-   * When set (global), the sentence must also hold one of these, not itself negated: "chest" +
-   * "tight", "short of breath" + "suddenly". "My chest is fine, no pain" has no live cue.
-   */
-  cue?: RegExp;
-}
+import type { EmergencyCategory } from "./categories";
+import type { Language } from "./language";
+import { FRENCH } from "./languages/french";
+import { GERMAN } from "./languages/german";
+import type { Suppression, SymptomRule } from "./languages/rule-types";
+import { SPANISH } from "./languages/spanish";
+import { literalGate, splitAlternatives } from "./literal-gate";
+import { type MatchText, prepareForMatching } from "./match-text";
+import { MEDICATION_NAME_SOURCE } from "./medication-terms";
+import { splitSentences } from "./normalise";
 
 const CANT = `(?:can't|cant|cannot|can not|couldn't|could not)`;
 const PERSON = `(?:my|his|her|their|the)`;
 const SIDE = `(?:left|right)`;
 
-const RULES: SymptomRule[] = [
+/** The English rules; the other languages' are in languages/. */
+const ENGLISH_RULES: SymptomRule[] = [
   {
     category: "emergency_chest_pain",
     pattern: new RegExp(
@@ -78,7 +64,7 @@ const RULES: SymptomRule[] = [
     pattern:
       /\b(?:chest|breastbone|sternum)\b(?! (?:strap|size|measurement|circumference|hair|day|workout|press|exercises?|fly|muscles?|x-ray))/g,
     suppressible: true,
-    cue: /\b(?:pains?|painful|hurts?|hurting|tight\w*|pressure|heavy|heaviness|band|squeez\w*|crush\w*|burn\w*|aches?|aching|sore|fire|weight|discomfort|pounding|stabbing|sharp)\b/g,
+    cue: /\b(?:pains?|painful|hurts?|hurting|tight\w*|pressure|heavy|heaviness|band|squeez\w*|crush\w*|burn\w*|aches?|aching|sore|fire|weight|discomfort|pounding|stabbing|sharp|vice|vise|clamp\w*|grip\w*|clammy)\b/g,
   },
   {
     // Any breathing difficulty: "breathing is really hard right now".
@@ -172,6 +158,9 @@ const RULES: SymptomRule[] = [
         String.raw`\bno (?:reason|point) (?:for me )?(?:to|in) (?:live|living|go on|going on|keep going|be alive|being alive)\b`,
         String.raw`\b${CANT} go on (?:anymore|any more|like this|living)`,
         String.raw`\blethal dose`,
+        String.raw`\bi'd rather (?:be dead|not (?:be alive|exist|wake up|live|be here))\b`,
+        String.raw`\b(?:can't|cant|don't|dont) see (?:the|any) point (?:anymore|any more|in (?:anything|living|going on|carrying on))`,
+        String.raw`\b(?:can't|cant|don't|dont) see (?:a|any) way (?:forward|out)\b`,
         String.raw`\bhow (?:many|much)\b[^.?!\n]{0,50}\b(?:kill (?:me|myself)|to die|be fatal|be lethal)`,
       ].join("|"),
       "g",
@@ -202,7 +191,10 @@ const RULES: SymptomRule[] = [
         String.raw`\bis (?:this|it) a stroke`,
         String.raw`\bworst headache (?:of|in) my life|\bthunderclap headache`,
         String.raw`\b${CANT} (?:speak|talk) (?:properly|clearly|right|normally)`,
-        String.raw`\bwords (?:are )?(?:coming out|come out) (?:wrong|jumbled|garbled)`,
+        String.raw`\bwords (?:are )?(?:coming out|come out|came out) (?:wrong|jumbled|garbled|slurred)`,
+        String.raw`\b(?:speech|words|talking|voice)\b[^.?!\n]{0,15}\b(?:garbled|jumbled|slurred|muddled|gibberish|nonsense)\b|\b(?:arm|leg|hand) (?:is |went |has gone |feels )?(?:floppy|limp|dead)\b`,
+        String.raw`\b(?:talking|speaking) (?:gibberish|nonsense)|\b${CANT} get (?:my|his|her|the) words out`,
+        String.raw`\b(?:half|one side) of (?:my|his|her|the) face\b[^.?!\n]{0,20}\b(?:numb\w*|droop\w*|weak\w*|dropp\w*|fell|fall\w*|sag\w*|paraly\w*|dead|frozen)`,
       ].join("|"),
       "g",
     ),
@@ -257,16 +249,24 @@ const RULES: SymptomRule[] = [
     pattern: new RegExp(
       [
         String.raw`\boverdos\w*`,
-        String.raw`\bod'?d\b`,
+        // "OD'd", "ODed"; not "odd".
+        String.raw`\bod'd\b|\boded\b`,
         String.raw`\btook (?:way )?too (?:many|much) (?:\w+ ){0,4}?(?:pills?|tablets?|meds|medications?|medicines?|doses?|of (?:my|his|her|the))`,
         String.raw`\b(?:took|swallowed|taken|ate) (?:a |the )?(?:whole|entire|full) (?:bottle|pack|packet|box|strip)`,
         String.raw`\b(?:took|swallowed|taken) all (?:of )?${PERSON} (?:\w+ ){0,3}?(?:pills|tablets|meds|medications?|medicines?)`,
-        String.raw`\ba handful of (?:\w+ )?(?:pills|tablets)`,
         String.raw`\b(?:took|swallowed|taken)\b[^.?!\n]{0,30}\b(?:all at once|at once|in one go)\b`,
         String.raw`\ba (?:whole|full|entire) (?:week|month)'?s? (?:worth )?of (?:pills|tablets|meds)`,
-        String.raw`\b(?:took|swallowed|taken)\b[^.?!\n]{0,20}\b(?:whole|entire) (?:\w+ ){0,2}?(?:organi[sz]er|bottle|pack|packet|box|blister|strip)\b`,
-        // Four or more tablets at once; two is an ordinary dose for many drugs.
-        String.raw`\b(?:took|swallowed|taken|had) (?:[4-9]|\d{2,}|several|lots of|a bunch of|a lot of|many|four|five|six|seven|eight|nine|ten|twenty|a dozen) (?:of )?(?:${PERSON} )?(?:\w+ )?(?:pills|tablets|capsules|${MEDICATION_NAME_SOURCE})`,
+        String.raw`\b(?:took|swallowed|taken|ate|had)\b[^.?!\n]{0,30}\b(?:whole|entire|full) (?:[\w']+ ){0,2}?(?:organi[sz]er|bottle|pack|packet|box|blister|strip|pill ?box|dosette|sleeve|tub|container|week'?s? (?:supply|worth))\b`,
+        // Four or more tablets at once; two is an ordinary dose for many drugs. "I took 20 mg
+        // lisinopril" is a dose, not twenty tablets.
+        String.raw`\b(?:took|swallowed|taken|had) (?:(?:[4-9]|\d{2,})(?![\d.,]| ?(?:mg|mcg|µg|ml|milligrams?|micrograms?|units?|iu|g)\b)|several|lots of|a bunch of|a lot of|many|four|five|six|seven|eight|nine|ten|twenty|a dozen) (?:of )?(?:${PERSON} )?(?:\w+ )?(?:pills|tablets|capsules|painkillers|${MEDICATION_NAME_SOURCE})`,
+        // "has taken something like 30 of his sleeping tablets"
+        String.raw`\b(?:took|swallowed|taken)\b[^.?!\n\d]{0,20}\b(?:[4-9]|\d{2,})(?![\d.,]| ?(?:mg|mcg|µg|ml|milligrams?|micrograms?|units?|iu|g)\b)(?: of)?(?: (?:my|his|her|their))? (?:\w+ )?(?:pills|tablets|capsules|painkillers|${MEDICATION_NAME_SOURCE})`,
+        String.raw`\bemptied (?:the|a|my|his|her) (?:whole )?(?:\w+ ){0,2}?(?:bottle|box|pack|packet|blister|organi[sz]er|tub)\b`,
+        String.raw`\b(?:load|loads|heap|pile|fistful|bunch|handful) of (?:\w+ )?(?:pills|tablets|painkillers|paracetamol|tylenol|sleeping pills|capsules|meds)\b`,
+        // A double dose by mistake is a question for the pharmacist (medical advice); three times
+        // the dose or more is an overdose.
+        String.raw`\b(?:triple|quadruple|tenfold|ten-fold) (?:the |my |his |her )?dose|\b(?:three|four|five|ten) times (?:my|the|his|her) (?:usual |normal |prescribed |daily )?dose`,
         // A child getting into someone's medication.
         String.raw`\b(?:child|kid|toddler|baby|son|daughter|grandchild|grandson|granddaughter)\b[^.?!\n]{0,30}\b(?:swallowed|ate|took|got into|chewed|drank|drunk|had|got hold of)\b[^.?!\n]{0,40}?(?:\b(?:pills?|tablets?|meds|medications?|medicines?)\b|${MEDICATION_NAME_SOURCE})`,
       ].join("|"),
@@ -275,9 +275,6 @@ const RULES: SymptomRule[] = [
     suppressible: true,
   },
 ];
-
-/** Each rule with a non-global copy of its pattern, to skip rules that match nowhere in one pass. */
-const RULES_WITH_PROBES = RULES.map((rule) => ({ ...rule, probe: new RegExp(rule.pattern.source) }));
 
 /**
  * A negation that governs what follows it: the negator, then only words from a closed list,
@@ -295,77 +292,173 @@ const DISTANT_PAST =
 const HAPPENING_NOW =
   /\b(?:now|again|today|tonight|currently|still|this (?:morning|afternoon|evening)|keeps?|back|returned|came back)\b/;
 
+interface RuleSet {
+  language: Language;
+  rules: SymptomRule[];
+  suppression: Suppression;
+}
+
+const RULE_SETS: RuleSet[] = [
+  {
+    language: "en",
+    rules: ENGLISH_RULES,
+    suppression: { negationBefore: NEGATION_BEFORE, distantPast: DISTANT_PAST, happeningNow: HAPPENING_NOW },
+  },
+  ...[SPANISH, GERMAN, FRENCH].map((pack) => ({
+    language: pack.language,
+    rules: pack.emergency,
+    suppression: pack.suppression,
+  })),
+];
+
+interface ProbedRule extends SymptomRule {
+  language: Language;
+  suppression: Suppression;
+  /** The pattern without "g", to skip a rule that matches nowhere in one pass over the text. */
+  probe: RegExp;
+}
+
+/** Rules split into their alternatives (see splitAlternatives), each gated and probed alone. */
+const PROBED_RULES: ProbedRule[] = RULE_SETS.flatMap(({ language, rules, suppression }) =>
+  rules.flatMap((rule) =>
+    splitAlternatives(rule.pattern).map((pattern) => ({
+      ...rule,
+      pattern,
+      language,
+      suppression,
+      probe: new RegExp(pattern.source, pattern.flags.replace("g", "")),
+    })),
+  ),
+);
+
+const RULE_GATE = literalGate(PROBED_RULES.map((rule) => rule.pattern));
+const ALL_SUPPRESSIONS = RULE_SETS.map((set) => set.suppression);
+
 /** A reading "190/125", "200 over 130", or a labelled "systolic 210". */
 const READING = /\b(\d{2,3}) ?(?:\/|over) ?(\d{2,3})\b/g;
 const SYSTOLIC_LABELLED =
-  /\b(?:systolic|sys|top number)(?: is| of| was| at| reading| reading of)? (\d{2,3})\b/g;
+  /\b(?:systolic|sys|top number|systolique|sistolica|systolisch|oberer wert|maxima|la alta|la haute)(?: is| of| was| at| reading| reading of| de| a| en| est| ist| von| bei)? (\d{2,3})\b|\b(\d{2,3}) (?:de )?(?:maxima|sistolica|de systolique|systolisch)\b/g;
 const DIASTOLIC_LABELLED =
-  /\b(?:diastolic|dia|bottom number)(?: is| of| was| at| reading| reading of)? (\d{2,3})\b/g;
+  /\b(?:diastolic|dia|bottom number|diastolique|diastolica|diastolisch|unterer wert)(?: is| of| was| at| reading| reading of| de| a| est| ist| von)? (\d{2,3})\b/g;
+/**
+ * A reading in centimetres of mercury, as it is said in Spain and France ("tengo la tensión a
+ * 18/11", "ma tension est à 19/12" for 180/110 and 190/120): two small numbers right after a
+ * word for blood pressure.
+ */
+const READING_CMHG =
+  /\b(?:tension|presion|pression)(?: arterial| arterielle)?(?: (?:a|de|est|es|esta|est a|sube a|monte a))*\s?(\d{1,2})(?:[.,]\d)? ?[/-] ?(\d{1,2})\b/g;
 const CRISIS_SYSTOLIC_MMHG = 180;
 const CRISIS_DIASTOLIC_MMHG = 120;
+const MMHG_PER_CMHG = 10;
 
-/** Symptoms that, with a crisis-level reading, make it a hypertensive emergency. */
+/** Symptoms that, with a crisis-level reading, make it a hypertensive emergency (any language). */
 const CRISIS_SYMPTOM =
-  /\b(?:headache|head ache|head is pounding|pounding head|blurr\w*|double vision|vision (?:is |went |goes |getting )?(?:blurr\w*|double|dim|dark|fuzzy|funny|weird|strange|off|bad)|fuzzy|seeing (?:spots|double|stars)|vision problems?|can't see|confus\w*|disoriented|chest|short(?:ness)? of breath|breathless|numb\w*|weakness|nosebleed|vomit\w*|seizure|trouble (?:seeing|speaking))/g;
-
-/** The emergency categories present in a message (empty: not an emergency). */
+  /\b(?:headache|head ache|head is pounding|pounding head|blurr\w*|double vision|vision (?:is |went |goes |getting )?(?:blurr\w*|double|dim|dark|fuzzy|funny|weird|strange|off|bad)|fuzzy|seeing (?:spots|double|stars)|vision problems?|can't see|confus\w*|disoriented|chest|short(?:ness)? of breath|breathless|numb\w*|weakness|nosebleed|vomit\w*|seizure|trouble (?:seeing|speaking)|dolor de cabeza|me (?:va a )?estalla la cabeza|vision borrosa|veo borroso|pecho|mareo|sangra la nariz|kopfschmerz\w*|verschwommen\w*|sehstorung\w*|brust|schwindel\w*|nasenbluten|verwirrt|erbrech\w*|mal (?:de|a la) tete|cephalee|vision (?:floue|trouble)|vois flou|poitrine|vertige\w*|saigne du nez|vomis\w*)/g;
 /** Urgency in a message with a crisis-level reading: "230/140 help". */
 const CRISIS_URGENCY =
-  /\b(?:help|scared|frightened|terrified|panicking|emergency|urgent|ambulance|911|999|112|what do i do)\b/;
+  /\b(?:help|scared|frightened|terrified|panicking|emergency|urgent|ambulance|911|999|112|what do i do|ayuda|socorro|miedo|asustad[oa]|urgencia|que hago|hilfe|angst|notfall|was soll ich tun|aide|au secours|peur|urgence|que dois-je faire|que faire)\b/;
 
+/** The emergency categories present in a message (empty: not an emergency). */
 export function detectEmergency(text: string): EmergencyCategory[] {
-  const normalised = normaliseForMatching(text);
+  return findEmergencies(prepareForMatching(text)).categories;
+}
+
+export interface EmergencyFinding {
+  categories: EmergencyCategory[];
+  /** The languages of the rules that matched, in the order they matched. */
+  languages: Language[];
+}
+
+/** Layer 1's entry: the categories and which languages' rules found them. */
+export function findEmergencies(match: MatchText): EmergencyFinding {
+  const { text } = match;
   const found = new Set<EmergencyCategory>();
-  const candidates = RULES_WITH_PROBES.filter((rule) => rule.probe.test(normalised));
-  for (const sentence of candidates.length > 0 ? splitSentences(normalised) : []) {
+  const languages = new Set<Language>();
+  const mayMatch = RULE_GATE.mayMatch(text);
+  const candidates = PROBED_RULES.filter((rule, index) => mayMatch[index] === true && rule.probe.test(text));
+  // A category is looked for in every language that has a candidate rule for it, so the
+  // languages found say which languages the message spoke ("suicid" is English and Spanish).
+  const foundIn = new Set<string>();
+  for (const sentence of candidates.length > 0 ? splitSentences(text) : []) {
     for (const rule of candidates) {
-      if (found.has(rule.category)) continue;
-      if (rule.cue !== undefined && !hasLiveMatch(sentence, rule.cue)) continue;
-      for (const match of sentence.matchAll(rule.pattern)) {
-        if (!rule.suppressible || !isSuppressed(sentence, match.index)) {
+      if (foundIn.has(`${rule.category} ${rule.language}`)) continue;
+      if (rule.cue !== undefined && !hasLiveMatch(sentence, rule.cue, [rule.suppression])) continue;
+      for (const hit of sentence.matchAll(rule.pattern)) {
+        if (!rule.suppressible || !isSuppressed(sentence, hit.index, [rule.suppression])) {
           found.add(rule.category);
+          foundIn.add(`${rule.category} ${rule.language}`);
+          languages.add(rule.language);
           break;
         }
       }
     }
   }
-  const crisisReading = hasCrisisReading(normalised);
-  if (crisisReading && (hasLiveSymptom(normalised, CRISIS_SYMPTOM) || CRISIS_URGENCY.test(normalised))) {
+  if (!found.has("emergency_overdose") && hasManyTimesTheDose(text)) found.add("emergency_overdose");
+  const crisisReading = hasCrisisReading(text);
+  if (crisisReading && (hasLiveSymptom(text, CRISIS_SYMPTOM) || CRISIS_URGENCY.test(text))) {
     found.add("emergency_crisis_reading");
   }
-  return [...found];
+  return { categories: [...found], languages: [...languages] };
 }
 
-function isSuppressed(sentence: string, index: number): boolean {
+/** Suppressed when the negation or the distant past of any of the given languages applies. */
+function isSuppressed(sentence: string, index: number, suppressions: readonly Suppression[]): boolean {
   const before = sentence.slice(Math.max(0, index - 60), index);
-  if (NEGATION_BEFORE.test(before)) return true;
-  return DISTANT_PAST.test(sentence) && !HAPPENING_NOW.test(sentence);
+  return suppressions.some(
+    ({ negationBefore, distantPast, happeningNow }) =>
+      negationBefore.test(before) || (distantPast.test(sentence) && !happeningNow.test(sentence)),
+  );
 }
 
-function hasLiveMatch(sentence: string, pattern: RegExp): boolean {
-  for (const match of sentence.matchAll(pattern)) {
-    if (!isSuppressed(sentence, match.index)) return true;
+function hasLiveMatch(sentence: string, pattern: RegExp, suppressions: readonly Suppression[]): boolean {
+  for (const hit of sentence.matchAll(pattern)) {
+    if (!isSuppressed(sentence, hit.index, suppressions)) return true;
   }
   return false;
 }
 
+/** Crisis symptoms are words of every language, so any language's negation cancels one. */
 function hasLiveSymptom(normalised: string, symptoms: RegExp): boolean {
-  return splitSentences(normalised).some((sentence) => hasLiveMatch(sentence, symptoms));
+  return splitSentences(normalised).some((sentence) => hasLiveMatch(sentence, symptoms, ALL_SUPPRESSIONS));
 }
 
 function hasCrisisReading(normalised: string): boolean {
-  for (const match of normalised.matchAll(READING)) {
-    const systolic = Number(match[1]);
-    const diastolic = Number(match[2]);
+  for (const reading of normalised.matchAll(READING)) {
+    const systolic = Number(reading[1]);
+    const diastolic = Number(reading[2]);
     // A plausible reading: systolic above diastolic; rules out dates such as 12/25.
     if (systolic <= diastolic || diastolic < 30) continue;
     if (systolic >= CRISIS_SYSTOLIC_MMHG || diastolic >= CRISIS_DIASTOLIC_MMHG) return true;
   }
-  for (const match of normalised.matchAll(SYSTOLIC_LABELLED)) {
-    if (Number(match[1]) >= CRISIS_SYSTOLIC_MMHG) return true;
+  for (const reading of normalised.matchAll(READING_CMHG)) {
+    const systolic = Number(reading[1]) * MMHG_PER_CMHG;
+    const diastolic = Number(reading[2]) * MMHG_PER_CMHG;
+    if (systolic <= diastolic || diastolic < 30) continue;
+    if (systolic >= CRISIS_SYSTOLIC_MMHG || diastolic >= CRISIS_DIASTOLIC_MMHG) return true;
   }
-  for (const match of normalised.matchAll(DIASTOLIC_LABELLED)) {
-    if (Number(match[1]) >= CRISIS_DIASTOLIC_MMHG) return true;
+  for (const reading of normalised.matchAll(SYSTOLIC_LABELLED)) {
+    if (Number(reading[1] ?? reading[2]) >= CRISIS_SYSTOLIC_MMHG) return true;
+  }
+  for (const reading of normalised.matchAll(DIASTOLIC_LABELLED)) {
+    if (Number(reading[1]) >= CRISIS_DIASTOLIC_MMHG) return true;
+  }
+  return false;
+}
+
+/**
+ * "I took 200 mg instead of 20", "me tomé 10 pastillas en vez de 1": an amount of medication
+ * three or more times the one meant, in any language. The first amount needs a dose unit or a
+ * word for tablets, so "10,000 steps instead of 3,000" is not a dose.
+ */
+const INSTEAD_OF =
+  /\b(\d+(?:[.,]\d+)?) ?(?:mgs?|mcg|µg|ml|units?|pills?|tablets?|capsules?|pastillas?|comprimidos?|tabletten?|comprimes?|cachets?|pilules?)\b[^.?!\n\d]{0,25}?\b(?:instead of|rather than|en vez de|en lugar de|statt|anstatt|anstelle von|au lieu de)\b[^.?!\n\d]{0,15}?(\d+(?:[.,]\d+)?)/g;
+const OVERDOSE_RATIO = 3;
+
+function hasManyTimesTheDose(normalised: string): boolean {
+  for (const amounts of normalised.matchAll(INSTEAD_OF)) {
+    const taken = Number((amounts[1] ?? "").replace(",", "."));
+    const meant = Number((amounts[2] ?? "").replace(",", "."));
+    if (meant > 0 && taken / meant >= OVERDOSE_RATIO) return true;
   }
   return false;
 }

@@ -14,16 +14,27 @@
 //   stage 2", "this puts you in the Hypertension 1 category"). Only the raised categories count:
 //   "you're in the normal range" is not flagged.
 // - "You have high blood pressure readings on most mornings" describes readings, not a diagnosis.
+// - Instructions count without "I recommend": an imperative that re-times ("take it in the
+//   evening instead"), splits ("cut the tablet in half"), doubles up after a missed dose or skips
+//   on some days is a prescription; a condition stated as the user's ("you have hypertension",
+//   "this is atrial fibrillation") is a diagnosis.
+// - Spanish, German and French answers are checked with their own patterns (languages/), and the
+//   correction is written in the answer's language.
 // - The answer is not redacted: the model never saw the user's personal information (Layer 1
 //   redacted its input), and redacting it would mangle support numbers such as 1-800-222-1222.
 
+import { guessLanguage, type Language } from "./language";
+import { FRENCH } from "./languages/french";
+import { GERMAN } from "./languages/german";
+import { SPANISH } from "./languages/spanish";
 import {
+  CONDITION_SOURCE,
   DOSE_AMOUNT_SOURCE,
   FILLER_SOURCE,
   MEDICATION_NAME_SOURCE,
   MEDICATION_SOURCE,
-} from "./medication-terms.ts";
-import { normaliseForMatching, splitSentences } from "./normalise.ts";
+} from "./medication-terms";
+import { normaliseForMatching, splitSentences } from "./normalise";
 
 export type Layer3Category = "dosage_advice" | "prescription" | "diagnosis" | "bp_category";
 
@@ -35,8 +46,15 @@ export interface Layer3Verdict {
   correction?: string;
 }
 
-export const LAYER3_CORRECTION =
-  "\n\nNote: I can't give medical advice or diagnoses — please discuss medication and diagnosis questions with your doctor.";
+const LAYER3_CORRECTIONS: Record<Language, string> = {
+  en: "\n\nNote: I can't give medical advice or diagnoses — please discuss medication and diagnosis questions with your doctor.",
+  es: "\n\nNota: no puedo dar consejos médicos ni diagnósticos; consulta las dudas sobre medicación y diagnóstico con tu médico.",
+  de: "\n\nHinweis: Ich kann keine medizinischen Ratschläge oder Diagnosen geben – bitte besprechen Sie Fragen zu Medikamenten und Diagnosen mit Ihrem Arzt.",
+  fr: "\n\nRemarque : je ne peux pas donner de conseils médicaux ni de diagnostics ; parlez de vos questions sur les médicaments et les diagnostics avec votre médecin.",
+};
+
+/** The English correction. */
+export const LAYER3_CORRECTION = LAYER3_CORRECTIONS.en;
 
 const MED = MEDICATION_SOURCE;
 const FILL = `(?: ${FILLER_SOURCE})*`;
@@ -62,6 +80,14 @@ const PRESCRIPTION = new RegExp(
     String.raw`\byou (?:don't|do not|no longer|won't|will not) need(?: to (?:take|be on))?${FILL} ${MED}`,
     // Imperatives at the start of a sentence: "Take 25mg of losartan", "Switch to losartan".
     `^(?:please )?(?:take|start|stop|skip|increase|decrease|reduce|lower|raise|double|halve|cut|switch|change|adjust|add|drop|quit|come off|go off|up)${FILL} ${MED}`,
+    // Re-timing: "Take it in the evening instead", "so just move your amlodipine to bedtime".
+    String.raw`(?:^|\b(?:${ADVICE_FRAME}|just|simply|so|then|instead,?)(?: to)? )(?:please )?(?:take|taking|move|moving|shift|shifting|switch|switching) (?:it(?! (?:easy|slow|gently))|them|your (?:\w+ ){0,2}?(?:dose|pills?|tablets?|medication|meds)|your (?:\w+ )?${MED}|the (?:\w+ )?(?:dose|pill|tablet)|${MED})\b[^.?!\n]{0,30}\b(?:in the (?:evening|morning|afternoon)|at (?:night|bedtime)|to (?:the )?(?:evening|morning|bedtime|night)|before bed|instead|with (?:food|breakfast|dinner|meals?)|after (?:dinner|breakfast|meals?))`,
+    // Splitting: "Cut the tablet in half."
+    String.raw`(?:^|\b(?:${ADVICE_FRAME}|just|simply|so|then)(?: to)? )(?:please )?(?:cut|cutting|split|splitting|break|breaking|halve|halving|snap|snapping)\b[^.?!\n]{0,30}\b(?:in half|in two|into halves|in halves|tablets?|pills?)\b`,
+    // Doubling up after a missed dose: "If you miss one, just take two the next day."
+    String.raw`(?:^|, |\b(?:${ADVICE_FRAME}|just|simply|so|then|it's fine to|it's ok to|it's okay to)(?: to)? )(?:please )?(?:take|taking|have) (?:two|2|both|a double dose|double|an extra (?:one|dose|tablet|pill)|the missed (?:one|dose))\b|\bdouble up\b`,
+    // Skipping on some days: "Skip it on days your pressure is low."
+    String.raw`(?:^|\b(?:${ADVICE_FRAME}|just|simply|so|then|it's fine to|it's ok to|it's okay to)(?: to)? )(?:please )?(?:skip|skipping|leave out|miss|omit|drop|stop) (?:it|them|your (?:\w+ ){0,2}?(?:dose|pills?|tablets?|medication|meds)|the (?:\w+ )?(?:dose|pill|tablet)|${MED})\b[^.?!\n]{0,40}\b(?:on (?:days?|weekends|mornings|evenings)|when|if|every other day|some days|on \w+days|whenever)\b`,
   ].join("|"),
 );
 
@@ -78,7 +104,7 @@ const DOSAGE_STATEMENT = new RegExp(
   ].join("|"),
 );
 
-const CONDITION = `(?:hypertension|high blood pressure|hypotension|low blood pressure|atrial fibrillation|a-?fib|arrhythmia|an? (?:irregular heartbeat|heart condition|heart problem|condition|disease|disorder)|heart disease|heart failure|coronary (?:artery )?disease|pre-?diabetes|diabetes|sleep apnoea|sleep apnea|kidney disease|tachycardia|bradycardia|white coat (?:hypertension|syndrome|effect)|masked hypertension|isolated systolic hypertension|orthostatic hypotension|anxiety|depression|insomnia|high cholesterol|hyperlipidemia|obesity|anemia|anaemia)`;
+const CONDITION = CONDITION_SOURCE;
 const DIAGNOSIS = new RegExp(
   [
     String.raw`(?<!\b(?:whether|if) )\byou(?:'ve| have)? (?:(?:got|likely|probably|may|might|could|must|definitely|clearly|seem to|appear to|now|already) )*(?:have|has got|suffer from|are suffering from|'re suffering from|be suffering from|developed|show signs of|are showing signs of|'re showing signs of|be showing signs of)(?: (?:a|an|early|mild|moderate|severe|chronic|stage [12]|some|signs of))* ${CONDITION}\b(?! (?:readings?|values?|numbers|measurements|spikes?|episodes?|days|averages?|on|in (?:the|your)))`,
@@ -88,6 +114,9 @@ const DIAGNOSIS = new RegExp(
     String.raw`\b(?:typical|characteristic|classic|consistent with|a sign|signs|a symptom|symptoms) of (?:someone|a person|people|patients?) (?:with|who (?:has|have)) ${CONDITION}`,
     // "Your numbers suggest stage 1 hypertension": an inference about the person's condition.
     String.raw`\b(?:suggests?|indicates?|points? to|means?|consistent with|signs? of|shows?|confirms?)(?: that)?(?: you(?: have|'ve got| are| might have| may have))? (?:an? )?(?:(?:stage|grade) [123] )?${CONDITION}\b(?! (?:range|category|readings?|means|is|are))`,
+    // A label stated as fact: "This is atrial fibrillation.", "You've got afib."
+    String.raw`\b(?:this|that|it|these readings|your readings|your symptoms|what you(?:'re| are) describing|what you describe|these symptoms|this pattern)(?: is| are|'s) (?:(?:clearly|definitely|probably|likely|most likely|almost certainly|classic|typical|consistent with) )*(?:an? )?(?:case of |sign of |form of )?(?:(?:stage|grade) [123] )?${CONDITION}\b(?! (?:stage|range|category|readings?|threshold|zone|territory|level))`,
+    String.raw`\byou(?:'ve| have)? got (?:an? )?(?:(?:mild|early|stage [12]) )?${CONDITION}\b`,
   ].join("|"),
 );
 
@@ -101,19 +130,62 @@ const BP_CATEGORY = new RegExp(
   ].join("|"),
 );
 
+interface AnswerChecks {
+  language: Language;
+  isRedirect(sentence: string): boolean;
+  prescription: RegExp;
+  dosage: RegExp;
+  diagnosis: RegExp;
+  bpCategory?: RegExp;
+}
+
+const ANSWER_CHECKS: AnswerChecks[] = [
+  {
+    language: "en",
+    isRedirect: (sentence) => CLINICIAN.test(sentence) && REDIRECT.test(sentence),
+    prescription: PRESCRIPTION,
+    dosage: DOSAGE_STATEMENT,
+    diagnosis: DIAGNOSIS,
+    bpCategory: BP_CATEGORY,
+  },
+  ...[SPANISH, GERMAN, FRENCH].map(({ language, answer }) => ({
+    language,
+    isRedirect: (sentence: string) => answer.redirect.test(sentence),
+    prescription: answer.prescription,
+    dosage: answer.dosage,
+    diagnosis: answer.diagnosis,
+  })),
+];
+
 /** Checks an assistant answer; the text is never changed here (see the header). */
 export function checkAssistantAnswer(text: string): Layer3Verdict {
+  const normalised = normaliseForMatching(text);
+  const checks = ANSWER_CHECKS;
   const found = new Set<Layer3Category>();
-  for (const sentence of splitSentences(normaliseForMatching(text))) {
-    if (CLINICIAN.test(sentence) && REDIRECT.test(sentence)) continue;
-    const prescribes = PRESCRIPTION.test(sentence);
-    if (prescribes) found.add("prescription");
-    if (DOSAGE_STATEMENT.test(sentence) || (prescribes && DOSE_AMOUNT.test(sentence)))
-      found.add("dosage_advice");
-    if (/\b(?:dose|dosage)\b/.test(sentence) && prescribes) found.add("dosage_advice");
-    if (DIAGNOSIS.test(sentence)) found.add("diagnosis");
-    if (BP_CATEGORY.test(sentence)) found.add("bp_category");
+  const languages = new Set<Language>();
+  for (const sentence of splitSentences(normalised)) {
+    // A sentence that sends the user to a clinician is exempt, in whichever language it does.
+    if (checks.some((check) => check.isRedirect(sentence))) continue;
+    for (const check of checks) {
+      const before = found.size;
+      const prescribes = check.prescription.test(sentence);
+      if (prescribes) found.add("prescription");
+      if (check.dosage.test(sentence) || (prescribes && DOSE_AMOUNT.test(sentence))) {
+        found.add("dosage_advice");
+      }
+      if (check.language === "en" && prescribes && /\b(?:dose|dosage)\b/.test(sentence)) {
+        found.add("dosage_advice");
+      }
+      if (check.diagnosis.test(sentence)) found.add("diagnosis");
+      if (check.bpCategory?.test(sentence) === true) found.add("bp_category");
+      if (found.size > before) languages.add(check.language);
+    }
   }
   if (found.size === 0) return { layer: 3, verdict: "pass", categories: [] };
-  return { layer: 3, verdict: "flag", categories: [...found], correction: LAYER3_CORRECTION };
+  // The answer's common words say its language; failing that, the language of the patterns that
+  // matched, when only one language's did.
+  const [only] = languages;
+  const language = guessLanguage(normalised) ?? (languages.size === 1 && only !== undefined ? only : "en");
+  const correction = LAYER3_CORRECTIONS[language];
+  return { layer: 3, verdict: "flag", categories: [...found], correction };
 }

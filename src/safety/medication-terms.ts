@@ -1,8 +1,12 @@
 // The vocabulary both medication checks share: what counts as "a medication" in a user request
-// (Layer 1) and in an assistant answer (Layer 3), written as regex sources over normalised text.
+// (Layer 1) and in an assistant answer (Layer 3), and the conditions a diagnosis names, written as
+// regex sources over normalised text.
 
-/** Common blood-pressure, heart and over-the-counter drugs by generic and brand name. */
-const MEDICATION_NAMES = [
+/**
+ * Common blood-pressure, heart and over-the-counter drugs by generic and brand name, with the
+ * Spanish, German and French spellings that differ once folded ("amlodipino", "ibuprofène").
+ */
+export const MEDICATION_NAMES = [
   // ACE inhibitors
   "lisinopril",
   "enalapril",
@@ -102,9 +106,44 @@ const MEDICATION_NAMES = [
   "omega-3",
   "supplements?",
   "vitamin [a-z0-9]{1,3}",
+  // spellings and brands in Spanish, German and French
+  "amlodipino",
+  "amlodipina",
+  "enalaprilo",
+  "hidroclorotiazida",
+  "hydrochlorothiazid",
+  "ibuprofeno",
+  "ibuprofene",
+  "aspirina",
+  "aspirine",
+  "adiro",
+  "paracetamolo",
+  "doliprane",
+  "dafalgan",
+  "efferalgan",
+  "gelocatil",
+  "nolotil",
+  "metamizol",
+  "novalgin",
+  "diclofenac",
+  "diclofenaco",
+  "voltaren",
+  "atorvastatina",
+  "simvastatina",
+  "omeprazol",
+  "omeprazole",
+  "magnesio",
+  "potasio",
+  "kalium",
+  "millepertuis",
+  "johanniskraut",
+  "hierba de san juan",
+  "st\\.? john'?s wort",
+  // drug families by their suffix: "-pril", "-sartan", "-dipine", "-olol", "-statin"
+  "[a-z]{3,}(?:pril|prilo|sartan|sartana|dipin|dipine|dipino|dipina|olol|statin|statine|statina)",
 ];
 
-/** Words that stand for "a medication" without naming one. */
+/** Words that stand for "a medication" without naming one, in English. */
 const MEDICATION_WORDS = [
   "meds?",
   "medications?",
@@ -129,10 +168,19 @@ const MEDICATION_WORDS = [
 ];
 
 /**
- * An amount of a drug: "20mg", "2.5 mg", "10 units". Units never match readings or steps. Entered
+ * The same in Spanish, German and French (folded): "pastillas", "Tabletten", "comprimés". Used by
+ * the rules of those languages, which do not share English's closed filler list.
+ */
+export const MEDICATION_WORDS_OTHER_LANGUAGES_SOURCE = String.raw`(?:pastillas?|pildoras?|comprimidos?|capsulas?|tabletas?|medicamentos?|medicinas?|medicacion(?:es)?|farmacos?|dosis|tratamiento|\w*tabletten?|\w*pillen?|kapseln?|\w*medikament(?:e|en|s)?|arznei(?:mittel|en)?|dosis|dosierung|blutdrucksenker\w*|betablocker\w*|blutdruckmittel\w*|comprimes?|cachets?|pilules?|gelules?|medicaments?|medicament|medocs?|traitement|doses?|posologie|betabloquants?|antihypertenseurs?|diuretiques?|anticoagulants?)`;
+
+/**
+ * An amount of a drug: "20mg", "2.5 mg", "2,5 mg", "10 units". Units never match readings or steps. Entered
  * only at the start of a number, so a long digit run is not rescanned from every position.
  */
-export const DOSE_AMOUNT_SOURCE = String.raw`(?<![\d.])\d+(?:\.\d+)? ?(?:mg|mcg|µg|milligrams?|micrograms?|ml|units?|iu)\b`;
+export const DOSE_AMOUNT_SOURCE = String.raw`(?<![\d.,])\d+(?:[.,]\d+)?[ -]?(?:mgs?|mcg|µg|milligram(?:m|me|o)?s?|microgram(?:m|me|o)?s?|ml|units?|unidades|einheiten|unites|iu|ui)\b`;
+
+/** Any medication in any screened language: a name, a generic word, or a dose amount. */
+export const MEDICATION_ANY_LANGUAGE_SOURCE = String.raw`(?:\b(?:${MEDICATION_NAMES.join("|")}|${MEDICATION_WORDS.join("|")}|${MEDICATION_WORDS_OTHER_LANGUAGES_SOURCE.slice(3, -1)})\b|${DOSE_AMOUNT_SOURCE})`;
 
 /** A named drug (no generic words): used where "pill" alone would be too weak. */
 export const MEDICATION_NAME_SOURCE = String.raw`\b(?:${MEDICATION_NAMES.join("|")})\b`;
@@ -147,12 +195,21 @@ export const MEDICATION_SOURCE = String.raw`(?:\b(?:${MEDICATION_NAMES.join("|")
  */
 export const FILLER_SOURCE = `(?:my|your|the|a|an|some|more|less|extra|another|half|of|taking|on|off|from|to|blood|pressure|bp|daily|morning|evening|night|nightly|usual|regular|current|new|other|second|whole|one|two|both|this|that|these|those|all|any|his|her|their|our|generic|prescribed|heart|cholesterol|sleeping|baby|low)`;
 
+/** Conditions a diagnosis names, in English: "you have hypertension", "do I have afib?". */
+export const CONDITION_SOURCE = `(?:hypertension|high blood pressure|hypotension|low blood pressure|atrial fibrillation|a-?fib|arrhythmia|an? (?:irregular heartbeat|heart condition|heart problem|condition|disease|disorder)|heart disease|heart failure|coronary (?:artery )?disease|pre-?diabetes|diabetes|sleep apnoea|sleep apnea|kidney disease|tachycardia|bradycardia|white coat (?:hypertension|syndrome|effect)|masked hypertension|isolated systolic hypertension|orthostatic hypotension|anxiety|depression|insomnia|high cholesterol|hyperlipidemia|obesity|anemia|anaemia)`;
+
+/**
+ * Food, drink and over-the-counter products people combine with their medication: "is grapefruit
+ * ok with amlodipine?", "what's the most ibuprofen I can take with my lisinopril?".
+ */
+export const FOOD_OR_OTC_SOURCE = String.raw`(?:grapefruit(?: juice)?|alcohol|beer|wine|booze|coffee|caffeine|energy drinks?|bananas?|salt substitutes?|lo-?salt|licorice|liquorice|st\.? john'?s wort|cannabis|weed|cbd oil|ibuprofen|advil|motrin|naproxen|aleve|aspirin|paracetamol|acetaminophen|tylenol|decongestants?|sudafed|pseudoephedrine|antacids?|cold (?:medicine|tablets|remedies)|cough (?:medicine|syrup)|painkillers?|nsaids?|potassium|magnesium|supplements?|turmeric|garlic|ginkgo|ginseng)`;
+
 // Words that imply a medication is being talked about, for rules that need one somewhere.
 const MEDICATION_CONTEXT_PATTERN = /\b(?:pharmacist|pharmacy|prescribed|prescriber)\b/;
-const MEDICATION_PATTERN = new RegExp(MEDICATION_SOURCE);
+const MEDICATION_PATTERN = new RegExp(MEDICATION_ANY_LANGUAGE_SOURCE);
 const MEDICATION_NAME_PATTERN = new RegExp(MEDICATION_NAME_SOURCE);
 
-/** Whether normalised text mentions a medication anywhere. */
+/** Whether normalised text mentions a medication anywhere, in any screened language. */
 export function mentionsMedication(normalised: string): boolean {
   return MEDICATION_PATTERN.test(normalised) || MEDICATION_CONTEXT_PATTERN.test(normalised);
 }

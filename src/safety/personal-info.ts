@@ -1,6 +1,6 @@
 // Layer 1 personal-information redaction: phone numbers, e-mail addresses (also spelled out, as
-// "jane at example dot com"), US social security numbers and payment cards are replaced in place;
-// every other number is left alone.
+// "jane at example dot com"), US social security numbers, payment cards, NHS numbers, IBANs,
+// street addresses and UK postcodes are replaced in place; every other number is left alone.
 //
 // Health users type numbers all the time (128/82, 07:30, 12,345 steps, order #123456789,
 // HILO-8F2K-19X3), so a number is only redacted when its shape says what it is:
@@ -8,14 +8,31 @@
 //   ":" or ","), not glued to a letter, "#", "/", "-" or "." on either side, except on its left
 //   to a phone word ("call07700 900123", "phone+44…", "Tel.0170…");
 // - a word just before it can exempt it (order, ref, serial, device, id, IMEI, invoice…) or
-//   claim it (phone, call, card, visa, SSN…);
+//   claim it (phone, call, card, visa, SSN, NHS…);
 // - then the shape decides: "+" or "00" international, NANP 3-3-4 with valid area and exchange,
-//   national trunk "0" numbers of 10-12 digits, SSN 3-2-4 with valid area/group/serial, and
-//   13-19-digit card numbers in card groupings that pass Luhn.
+//   national trunk "0" numbers of 10-12 digits, SSN 3-2-4 with valid area/group/serial,
+//   13-19-digit card numbers in card groupings that pass Luhn, and NHS numbers (ten digits,
+//   3-3-4 or in one piece, passing the mod-11 check; after "NHS" even where they would also
+//   pass for a North American phone number).
+// IBANs (iban.ts) are found by their country code, length and mod-97 check; addresses and
+// postcodes (addresses.ts) by the street words and postcode shapes of English, German, French and
+// Spanish. Both are found before the digit runs, whose numbers inside them are then not
+// classified again.
 // Every pattern is linear: digit groups and separators never overlap, and runs are only entered
 // at their left edge (lookbehind), so a 4,000-character message is scanned once.
 
-export type PersonalInfoCategory = "pii_phone" | "pii_email" | "pii_ssn" | "pii_card";
+import { findAddresses } from "./addresses";
+import { findIbans } from "./iban";
+
+export type PersonalInfoCategory =
+  | "pii_phone"
+  | "pii_email"
+  | "pii_ssn"
+  | "pii_card"
+  | "pii_nhs_number"
+  | "pii_iban"
+  | "pii_address"
+  | "pii_postcode";
 
 export interface PersonalInfoSpan {
   category: PersonalInfoCategory;
@@ -34,6 +51,10 @@ const PLACEHOLDER: Record<PersonalInfoCategory, string> = {
   pii_email: "[email]",
   pii_ssn: "[ssn]",
   pii_card: "[card]",
+  pii_nhs_number: "[nhs_number]",
+  pii_iban: "[iban]",
+  pii_address: "[address]",
+  pii_postcode: "[postcode]",
 };
 
 const EMAIL = /(?<![\w.%+-])[\w.%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
@@ -56,9 +77,15 @@ const TOP_LEVEL_DOMAIN = "com|org|net|edu|gov|mil|int|info|biz|name|pro|mobi|app
  * only entered at the start of a token, so the scan stays linear. `isSpelledOutEmail` then weeds
  * out sentences the shape also fits ("looked at webmd.com", "at this point in time").
  */
+/**
+ * A token matched whole, never given back letter by letter ("(?=(x))\k<x>" is an atomic group):
+ * what follows a token is a separator, never a token character, so backing off inside one could
+ * not help a match, and not trying it keeps the scan fast.
+ */
+const atomic = (name: string, token: string) => `(?=(?<${name}>${token}))\\k<${name}>`;
 const SPELLED_OUT_EMAIL = new RegExp(
-  String.raw`(?<![\p{L}\p{N}_.%+@'’/-])(?<local>${LOCAL_TOKEN}(?:(?:${SPELLED_DOT})${LOCAL_TOKEN}){0,2})` +
-    `(?<at>${SPELLED_AT})(?<domain>${DOMAIN_LABEL}(?:(?:${SPELLED_DOT})${DOMAIN_LABEL}){0,3})` +
+  String.raw`(?<![\p{L}\p{N}_.%+@'’/-])(?<local>${atomic("localFirst", LOCAL_TOKEN)}(?:(?:${SPELLED_DOT})${atomic("localNext", LOCAL_TOKEN)}){0,2})` +
+    `(?<at>${SPELLED_AT})(?<domain>${atomic("domainFirst", DOMAIN_LABEL)}(?:(?:${SPELLED_DOT})${atomic("domainNext", DOMAIN_LABEL)}){0,3})` +
     String.raw`(?<lastDot>${SPELLED_DOT})(?<tld>${TOP_LEVEL_DOMAIN})(?![\p{L}\p{N}_-]|\.[\p{L}\p{N}])`,
   "giu",
 );
@@ -107,12 +134,13 @@ const CONTEXT_WINDOW_CHARS = 32;
 
 /** Words that say a number is an identifier of a thing, not of a person. */
 const EXEMPT_CONTEXT =
-  /\b(?:order|orders|ref|reference|serial|s\/n|sn|device|id|imei|tracking|invoice|booking|confirmation|ticket|(?<!in )case|model|part|batch|(?<!a )lot|firmware|version|receipt|transaction|policy|account|acct|zip|postcode|postal|no\.)(?![\p{L}])/gu;
+  /\b(?:order|orders|ref|reference|serial|s\/n|sn|device|id|imei|tracking|invoice|booking|confirmation|ticket|(?<!in )case|model|part|batch|(?<!a )lot|firmware|version|receipt|transaction|policy|account|acct|zip|postcode|postal|no\.|bestell\p{L}*|auftrag\p{L}*|rechnung\p{L}*|kundennummer|sendung\p{L}*|pedido|factura|referencia|seguimiento|commande|facture|r[ée]f[ée]rence|suivi|colis)(?![\p{L}])/gu;
 const PHONE_CONTEXT =
-  /\b(?:phone|call|calling|tel|telephone|mobile|cell|cellphone|text|sms|whatsapp|landline|fax|handy|num[eé]ro|telefon|reach me)\b/gu;
+  /\b(?:phone|call|calling|tel|telephone|mobile|cell|cellphone|text|sms|whatsapp|landline|fax|handy|num[eé]ro|telefon|reach me|ll[aá]m\p{L}*|tel[eé]fono|m[oó]vil|anruf\p{L}*|rufen|ruf|festnetz|appel\p{L}*|portable|t[ée]l[ée]phone)(?![\p{L}])/gu;
 const CARD_CONTEXT =
   /\b(?:card|visa|mastercard|amex|discover|credit|debit|cc|paid with|charged to|payment)\b/u;
 const SSN_CONTEXT = /\b(?:ssn|social security|social sec)\b/u;
+const NHS_CONTEXT = /\b(?:nhs|national health|chi (?:number|no))\b/u;
 
 interface DigitGroup {
   /** Offset of the group (with its parentheses and a leading "+") in the original text. */
@@ -139,6 +167,14 @@ export function redactPersonalInfo(text: string): RedactionResult {
     }
   }
   spans.push(...spelledOutEmails(text, spans));
+  const overlaps = (start: number, end: number) => spans.some((span) => start < span.end && end > span.start);
+  for (const { start, end } of findIbans(text)) {
+    if (!overlaps(start, end)) spans.push({ category: "pii_iban", start, end });
+  }
+  for (const { kind, start, end } of findAddresses(text)) {
+    if (!overlaps(start, end))
+      spans.push({ category: kind === "address" ? "pii_address" : "pii_postcode", start, end });
+  }
   for (const match of text.matchAll(DIGIT_RUN)) {
     const start = match.index;
     if (spans.some((span) => start < span.end && start + match[0].length > span.start)) continue;
@@ -154,8 +190,30 @@ export function redactPersonalInfo(text: string): RedactionResult {
   return { text: redacted + text.slice(cursor), spans };
 }
 
+/**
+ * A spelled-out address has an "at" followed by a domain: the full scan runs only when some "at"
+ * of the message is ("at 7:30 with breakfast" is not), which most messages never pass.
+ */
+const SPELLED_AT_MARKER = new RegExp(SPELLED_AT, "giu");
+const DOMAIN_AFTER_AT = new RegExp(
+  `${atomic("tailFirst", DOMAIN_LABEL)}(?:(?:${SPELLED_DOT})${atomic("tailNext", DOMAIN_LABEL)}){0,3}(?:${SPELLED_DOT})(?:${TOP_LEVEL_DOMAIN})(?![\\p{L}\\p{N}_-]|\\.[\\p{L}\\p{N}])`,
+  "yiu",
+);
+
+function mayHoldSpelledOutEmail(text: string): boolean {
+  SPELLED_AT_MARKER.lastIndex = 0;
+  for (let marker = SPELLED_AT_MARKER.exec(text); marker !== null; marker = SPELLED_AT_MARKER.exec(text)) {
+    DOMAIN_AFTER_AT.lastIndex = marker.index + marker[0].length;
+    if (DOMAIN_AFTER_AT.test(text)) return true;
+    // The marker's trailing space may be the next marker's leading one: "at at".
+    SPELLED_AT_MARKER.lastIndex = marker.index + 1;
+  }
+  return false;
+}
+
 function spelledOutEmails(text: string, emails: PersonalInfoSpan[]): PersonalInfoSpan[] {
   const found: PersonalInfoSpan[] = [];
+  if (!mayHoldSpelledOutEmail(text)) return found;
   SPELLED_OUT_EMAIL.lastIndex = 0;
   for (let match = SPELLED_OUT_EMAIL.exec(text); match !== null; match = SPELLED_OUT_EMAIL.exec(text)) {
     const start = match.index;
@@ -215,6 +273,8 @@ const MAIL_PROVIDERS = new Set(
  * yields the phone number and "128 130 125 140 135" yields nothing.
  */
 function numbersInRun(text: string, runStart: number, run: string): PersonalInfoSpan[] {
+  // Most runs are a reading, a time or a count: too short to hold a personal number at all.
+  if (run.length < MIN_DIGITS) return [];
   const groups = parseGroups(run, runStart);
   // digitsBefore[i]: digits in groups[0..i), so a piece's length is known without building it.
   const digitsBefore = [0];
@@ -326,6 +386,11 @@ function classifyNumber(text: string, groups: DigitGroup[]): PersonalInfoCategor
   if (!international && isCardNumber(groups, digits)) {
     return context().nearest === "exempt" && !CARD_CONTEXT.test(context().before) ? undefined : "pii_card";
   }
+  if (!international && isNhsNumber(groups, digits)) {
+    if (NHS_CONTEXT.test(context().before)) return "pii_nhs_number";
+    // A valid North American number is more likely a phone than an NHS number (both redacted).
+    if (context().nearest !== "exempt" && !isNanpNumber(groups, digits)) return "pii_nhs_number";
+  }
   if (looksLikeDate(raw)) return undefined;
   const phone = phoneShape(raw, groups, digits);
   if (phone === undefined || context().nearest === "exempt") return undefined;
@@ -376,6 +441,28 @@ function hasCardIssuerPrefix(digits: string): boolean {
   if ("3456".includes(first)) return true;
   const prefix = Number(digits.slice(0, 4));
   return prefix >= 2221 && prefix <= 2720;
+}
+
+/**
+ * Ten digits, in one piece or 3-3-4 with one kind of separator, whose last digit is the mod-11
+ * check of the first nine (weights 10 down to 2; a check of 10 is never issued).
+ */
+function isNhsNumber(groups: DigitGroup[], digits: string): boolean {
+  if (digits.length !== 10) return false;
+  const lengths = groups.map((group) => group.digits.length).join("-");
+  const separators = new Set(groups.slice(1).map((group) => group.separatorBefore));
+  if (lengths !== "10" && !(lengths === "3-3-4" && separators.size === 1 && !separators.has(".")))
+    return false;
+  return passesNhsCheck(digits);
+}
+
+export function passesNhsCheck(digits: string): boolean {
+  if (!/^\d{10}$/.test(digits)) return false;
+  let sum = 0;
+  for (let i = 0; i < 9; i++) sum += Number(digits[i]) * (10 - i);
+  const check = 11 - (sum % 11);
+  if (check === 10) return false;
+  return (check === 11 ? 0 : check) === Number(digits[9]);
 }
 
 export function passesLuhn(digits: string): boolean {

@@ -1,6 +1,6 @@
 // Audit rows: one per decision, categories and actions only, never any of the text.
 import { describe, expect, test } from "bun:test";
-import { auditEntriesFor, checkAssistantAnswer, screenUserMessage } from "../../src/safety/index.ts";
+import { auditEntriesFor, checkAssistantAnswer, screenUserMessage } from "../../src/safety/index";
 
 describe("auditEntriesFor", () => {
   test("a clean pass writes no rows", () => {

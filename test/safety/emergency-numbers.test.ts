@@ -1,7 +1,7 @@
 // Emergency numbers chosen from the user's time zone, with a generic fallback.
 import { describe, expect, test } from "bun:test";
-import { countryForTimezone, emergencyContactsFor, screenUserMessage } from "../../src/safety/index.ts";
-import { emergencyReply } from "../../src/safety/replies.ts";
+import { countryForTimezone, emergencyContactsFor, screenUserMessage } from "../../src/safety/index";
+import { emergencyReply } from "../../src/safety/replies";
 
 describe("countryForTimezone", () => {
   const cases: [string | undefined, string | undefined][] = [
@@ -32,32 +32,32 @@ describe("countryForTimezone", () => {
 });
 
 describe("emergencyContactsFor", () => {
-  test("the US gets 911, 988 and poison help", () => {
+  test("the US gets 911, 988 by call or text, and poison help", () => {
     const contacts = emergencyContactsFor("America/Chicago");
-    expect(contacts.emergency).toBe("911");
-    expect(contacts.crisisLine).toContain("988");
-    expect(contacts.poisonLine).toContain("1-800-222-1222");
+    expect(contacts.emergencyNumbers).toEqual(["911"]);
+    expect(contacts.crisisLine).toMatchObject({ numbers: ["988"], text: true });
+    expect(contacts.poisonLine?.number).toBe("1-800-222-1222");
   });
 
-  test("the UK gets 999 and Samaritans 116 123", () => {
+  test("the UK gets 999 and Samaritans 116 123, free", () => {
     const contacts = emergencyContactsFor("Europe/London");
-    expect(contacts.emergency).toBe("999");
-    expect(contacts.crisisLine).toContain("116 123");
+    expect(contacts.emergencyNumbers).toEqual(["999"]);
+    expect(contacts.crisisLine).toEqual({ numbers: ["116 123"], name: "Samaritans", free: true });
   });
 
-  test("an EU zone gets 112", () => expect(emergencyContactsFor("Europe/Vienna").emergency).toBe("112"));
+  test("an EU zone gets 112", () =>
+    expect(emergencyContactsFor("Europe/Vienna").emergencyNumbers).toEqual(["112"]));
 
   test("Australia gets 000 and Lifeline 13 11 14", () => {
     const contacts = emergencyContactsFor("Australia/Melbourne");
-    expect(contacts.emergency).toBe("000");
-    expect(contacts.crisisLine).toContain("13 11 14");
+    expect(contacts.emergencyNumbers).toEqual(["000"]);
+    expect(contacts.crisisLine?.numbers).toEqual(["13 11 14"]);
   });
 
-  test("an unknown zone gets generic wording, never a number", () => {
-    const contacts = emergencyContactsFor("Etc/UTC");
-    expect(contacts).toEqual({
+  test("an unknown zone gets no number at all", () => {
+    expect(emergencyContactsFor("Etc/UTC")).toEqual({
       country: undefined,
-      emergency: "your local emergency number",
+      emergencyNumbers: [],
       crisisLine: undefined,
       poisonLine: undefined,
     });
@@ -91,6 +91,12 @@ describe("the emergency reply", () => {
     expect(reply).toContain("your local emergency number");
     expect(reply).toContain("local crisis line");
     expect(reply).not.toMatch(/\b(?:911|999|112|988)\b/);
+  });
+
+  test("the UK crisis line reads as a sentence", () => {
+    expect(emergencyReply(["emergency_self_harm"], emergencyContactsFor("Europe/London"))).toContain(
+      "please call 116 123 (Samaritans, free), any time, day or night.",
+    );
   });
 
   test("screenUserMessage picks the numbers from the timezone option", () => {

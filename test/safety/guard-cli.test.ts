@@ -1,6 +1,6 @@
 // `hilo guard` as a real process: JSON lines in, verdict lines out, no configuration needed.
 import { describe, expect, test } from "bun:test";
-import { runGuardProcess } from "./guard-process.ts";
+import { runGuardProcess } from "./guard-process";
 
 async function runGuard(stdin: string): Promise<{ code: number; stdout: string; stderr: string }> {
   const { code, stdout, stderr } = await runGuardProcess(stdin);

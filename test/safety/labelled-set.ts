@@ -15,9 +15,13 @@ const LabelledCaseSchema = z.object({
   /** Exact substrings that must survive redaction. */
   keep: z.array(z.string().min(1)),
   timezone: z.string().optional(),
+  /** The language the case is written in; English when absent (the set's first 745 lines). */
+  language: z.enum(["en", "es", "de", "fr"]).default("en"),
 });
 
 export type LabelledCase = z.infer<typeof LabelledCaseSchema> & { line: number };
+export type CaseLanguage = LabelledCase["language"];
+export const CASE_LANGUAGES: readonly CaseLanguage[] = ["en", "es", "de", "fr"];
 
 export function loadLabelledSet(path: string = LABELLED_SET_PATH): LabelledCase[] {
   const cases: LabelledCase[] = [];
@@ -79,6 +83,25 @@ export const CLASS_NAMES = [
   "flag",
   "pass (layer 3)",
 ] as const;
+
+/** The set scored for each language on its own: the cases written in it and their predictions. */
+export function scoreByLanguage(
+  cases: LabelledCase[],
+  predictions: Prediction[],
+): Map<CaseLanguage, LabelledScores> {
+  return new Map(
+    CASE_LANGUAGES.map((language) => {
+      const indices = cases.flatMap((labelled, index) => (labelled.language === language ? [index] : []));
+      return [
+        language,
+        scoreLabelledSet(
+          indices.map((index) => cases[index] as LabelledCase),
+          indices.map((index) => predictions[index] as Prediction),
+        ),
+      ];
+    }),
+  );
+}
 
 export function scoreLabelledSet(cases: LabelledCase[], predictions: Prediction[]): LabelledScores {
   if (predictions.length !== cases.length) {

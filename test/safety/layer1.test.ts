@@ -1,6 +1,6 @@
 // Layer 1 as a whole: redaction first, then emergency > injection > medical advice > pass.
 import { describe, expect, test } from "bun:test";
-import { INJECTION_REPLY, MEDICAL_ADVICE_REPLY, screenUserMessage } from "../../src/safety/index.ts";
+import { INJECTION_REPLY, MEDICAL_ADVICE_REPLY, screenUserMessage } from "../../src/safety/index";
 
 describe("screenUserMessage", () => {
   test("a plain question passes unchanged with no categories and no reply", () => {
@@ -9,6 +9,7 @@ describe("screenUserMessage", () => {
       verdict: "pass",
       redacted: "What was my average last week?",
       categories: [],
+      language: "en",
     });
   });
 

@@ -1,6 +1,6 @@
 // Layer 3: the regex check of an assistant answer, with the clinician-redirect exemption.
 import { describe, expect, test } from "bun:test";
-import { checkAssistantAnswer, LAYER3_CORRECTION, type Layer3Category } from "../../src/safety/index.ts";
+import { checkAssistantAnswer, LAYER3_CORRECTION, type Layer3Category } from "../../src/safety/index";
 
 describe("checkAssistantAnswer flags", () => {
   const cases: { text: string; categories: Layer3Category[] }[] = [
@@ -65,5 +65,57 @@ describe("a sentence that sends the user to a clinician is exempt", () => {
     const verdict = checkAssistantAnswer("Talk to your doctor about it. You should stop your amlodipine.");
     expect(verdict.verdict).toBe("flag");
     expect(verdict.categories).toEqual(["prescription"]);
+  });
+});
+
+describe("checkAssistantAnswer flags instructions without 'I recommend' and labels stated as fact", () => {
+  const cases: { text: string; category: Layer3Category }[] = [
+    { text: "Take it in the evening instead of the morning.", category: "prescription" },
+    { text: "Just cut the tablet in half for the next week.", category: "prescription" },
+    { text: "If you miss a dose, take two the next day.", category: "prescription" },
+    { text: "You can double up tomorrow to make up for it.", category: "prescription" },
+    { text: "Skip it on days when your pressure is below 110.", category: "prescription" },
+    { text: "Move your amlodipine to bedtime.", category: "prescription" },
+    { text: "This is atrial fibrillation.", category: "diagnosis" },
+    { text: "You've got high blood pressure.", category: "diagnosis" },
+    { text: "Tómela por la noche en lugar de por la mañana.", category: "prescription" },
+    { text: "Usted tiene hipertensión de grado 2.", category: "diagnosis" },
+    { text: "Teilen Sie die Tablette einfach in zwei Hälften.", category: "prescription" },
+    { text: "Das ist Vorhofflimmern.", category: "diagnosis" },
+    { text: "Si vous oubliez une prise, prenez-en deux le lendemain.", category: "prescription" },
+    { text: "C'est une fibrillation auriculaire.", category: "diagnosis" },
+  ];
+  for (const { text, category } of cases) {
+    test(JSON.stringify(text), () => expect(checkAssistantAnswer(text).categories).toContain(category));
+  }
+});
+
+describe("checkAssistantAnswer keeps passing redirects, measuring and readings", () => {
+  const passes = [
+    "Talk to your doctor about whether to take it in the evening.",
+    "Ask your pharmacist whether the tablet can be cut in half.",
+    "Take it easy this evening and re-measure tomorrow morning.",
+    "This reading is in the Stage 2 range, so re-measure after five minutes of rest.",
+    "Hable con su médico sobre si conviene tomarla por la noche.",
+    "Tome la tensión siempre a la misma hora.",
+    "Bitte sprechen Sie mit Ihrem Arzt, bevor Sie die Tablette abends nehmen.",
+    "Parlez-en à votre médecin avant de prendre le comprimé le soir.",
+  ];
+  for (const text of passes) {
+    test(JSON.stringify(text), () => expect(checkAssistantAnswer(text).verdict).toBe("pass"));
+  }
+});
+
+describe("the correction is written in the answer's language", () => {
+  test("Spanish", () => {
+    expect(checkAssistantAnswer("Deje de tomar el enalapril unos días.").correction).toContain("consulta");
+  });
+  test("German", () => {
+    expect(checkAssistantAnswer("Setzen Sie das Bisoprolol für ein paar Tage ab.").correction).toContain(
+      "Arzt",
+    );
+  });
+  test("French", () => {
+    expect(checkAssistantAnswer("Arrêtez le bisoprolol quelques jours.").correction).toContain("médecin");
   });
 });

@@ -1,6 +1,6 @@
 // Layer 1 medical-advice screen: requests to decide about a medication, not mentions of one.
 import { describe, expect, test } from "bun:test";
-import { detectMedicalAdviceRequest, type MedicalAdviceCategory } from "../../src/safety/index.ts";
+import { detectMedicalAdviceRequest, type MedicalAdviceCategory } from "../../src/safety/index";
 
 describe("detectMedicalAdviceRequest finds", () => {
   const cases: { text: string; category: MedicalAdviceCategory }[] = [
@@ -51,6 +51,52 @@ describe("detectMedicalAdviceRequest lets through", () => {
     "Is 128/82 a good reading?",
     "Can I skip today's goal?",
     "Does lisinopril cause a cough?",
+  ];
+  for (const text of passes) {
+    test(JSON.stringify(text), () => expect(detectMedicalAdviceRequest(text)).toEqual([]));
+  }
+});
+
+describe("detectMedicalAdviceRequest finds requests without a dose word", () => {
+  const cases: { text: string; category: MedicalAdviceCategory }[] = [
+    { text: "Do my readings mean I have hypertension?", category: "medical_advice_diagnosis" },
+    { text: "Which condition do my symptoms point to?", category: "medical_advice_diagnosis" },
+    { text: "Can I take a two-week break from my amlodipine?", category: "medical_advice_change" },
+    { text: "is it ok to snap my tablets in half?", category: "medical_advice_change" },
+    { text: "Can I use my mum's blood pressure pills?", category: "medical_advice_change" },
+    { text: "Should I ask for the 2.5 or the 5 mg strength?", category: "medical_advice_choice" },
+    { text: "is grapefruit ok with amlodipine?", category: "medical_advice_interaction" },
+    { text: "what's the most ibuprofen I can take with my lisinopril?", category: "medical_advice_dose" },
+    { text: "¿Puedo partir las pastillas de amlodipino por la mitad?", category: "medical_advice_change" },
+    { text: "¿Mis valores significan que tengo hipertensión?", category: "medical_advice_diagnosis" },
+    {
+      text: "Darf ich Grapefruitsaft trinken, wenn ich Amlodipin nehme?",
+      category: "medical_advice_interaction",
+    },
+    { text: "Kann ich die Tabletten von meiner Frau nehmen?", category: "medical_advice_change" },
+    {
+      text: "Est-ce que je peux arrêter mon amlodipine pendant les vacances ?",
+      category: "medical_advice_change",
+    },
+    { text: "Ai-je une fibrillation auriculaire ?", category: "medical_advice_diagnosis" },
+  ];
+  for (const { text, category } of cases) {
+    test(`${category} in ${JSON.stringify(text)}`, () =>
+      expect(detectMedicalAdviceRequest(text)).toContain(category));
+  }
+});
+
+describe("detectMedicalAdviceRequest lets through definitions, statements and measuring", () => {
+  const passes = [
+    "What is atrial fibrillation?",
+    "Does hypertension run in families?",
+    "My doctor diagnosed me with hypertension in 2019",
+    "Can I see my husband's readings if he shares them?",
+    "¿Qué significa hipertensión de grado 1?",
+    "¿Debo tomarme la tensión antes o después del desayuno?",
+    "Soll ich meinen Blutdruck vor oder nach dem Frühstück messen?",
+    "Kann ich die Erinnerung für meine Tabletten auf 20 Uhr verschieben?",
+    "Dois-je prendre ma tension avant ou après le petit déjeuner ?",
   ];
   for (const text of passes) {
     test(JSON.stringify(text), () => expect(detectMedicalAdviceRequest(text)).toEqual([]));

@@ -1,6 +1,6 @@
 // Whether a message has anything a reader could see: invisible-only messages are refused as empty.
 import { describe, expect, test } from "bun:test";
-import { hasVisibleText } from "../../src/safety/normalise.ts";
+import { foldSource, hasVisibleText, normaliseForMatching } from "../../src/safety/normalise";
 
 describe("hasVisibleText", () => {
   const invisible: [string, string][] = [
@@ -39,4 +39,27 @@ describe("hasVisibleText", () => {
   for (const [name, text] of visible) {
     test(`${name}: visible`, () => expect(hasVisibleText(text)).toBe(true));
   }
+});
+
+describe("normaliseForMatching", () => {
+  const cases: [string, string][] = [
+    ["Desmayé EN LA COCINA", "desmaye en la cocina"],
+    ["Ohnmächtig, Überdosis, Straße", "ohnmachtig, uberdosis, strasse"],
+    ["J’ai une douleur à la poitrine, œil, « vite »", `j'ai une douleur a la poitrine, oeil, " vite "`],
+    ["sui\u200bcide and ﬁne", "suicide and fine"],
+    ["ＣＨＥＳＴ pain", "chest pain"],
+    ["5\u00a0µg  and\t2 µg", "5 µg and 2 µg"],
+    ["plain ascii stays", "plain ascii stays"],
+  ];
+  for (const [text, expected] of cases) {
+    test(JSON.stringify(text), () => expect(normaliseForMatching(text)).toBe(expected));
+  }
+});
+
+describe("foldSource", () => {
+  test("accents dropped, umlauts matching both spellings, ß as ss", () => {
+    const pattern = new RegExp(foldSource("ohnmächtig|évanoui|straße"));
+    for (const text of ["ohnmachtig", "ohnmaechtig", "evanoui", "strasse"])
+      expect(pattern.test(text)).toBe(true);
+  });
 });

@@ -4,7 +4,8 @@
 // other core busy) does not flake, yet it catches a catastrophic pattern (seconds on these inputs).
 // Speed itself is measured by scripts/bench/guard-eval.ts, not here.
 import { describe, expect, test } from "bun:test";
-import { checkAssistantAnswer, screenUserMessage } from "../../src/safety/index.ts";
+import { checkAssistantAnswer, screenUserMessage } from "../../src/safety/index";
+import { longMessage } from "./long-messages";
 
 const MESSAGE_CHARS = 4000;
 const BUDGET_MS = 60;
@@ -30,6 +31,15 @@ const inputs: Record<string, string> = {
   "repeated symptoms": fill("chest suddenly numb "),
   "repeated phone numbers": fill("+44 20 7946 0958 "),
   "repeated role markers": fill("### system\n"),
+  "a week's diary in English": longMessage("en"),
+  "a week's diary in Spanish": longMessage("es"),
+  "a week's diary in German": longMessage("de"),
+  "a week's diary in French": longMessage("fr"),
+  "words one letter from key terms": fill("chest pian stroek suicde overdoze painted strike cooking "),
+  "accents and umlauts": fill("Ohnmächtig évanouie desmayé Überdosis straße œil "),
+  "repeated street addresses": fill("12 Baker Street, London NW1 6XE; Hauptstraße 12, 10115 Berlin; "),
+  "repeated IBAN starts": fill("DE89 3704 0044 "),
+  "long base64 runs": fill("QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo "),
 };
 
 function bestOf(work: () => unknown): number {

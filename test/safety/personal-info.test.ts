@@ -1,7 +1,8 @@
 // Layer 1 redaction: which numbers are personal information and which must survive untouched.
 import { describe, expect, test } from "bun:test";
-import { redactPersonalInfo } from "../../src/safety/index.ts";
-import { passesLuhn } from "../../src/safety/personal-info.ts";
+import { passesIbanCheck } from "../../src/safety/iban";
+import { redactPersonalInfo } from "../../src/safety/index";
+import { passesLuhn, passesNhsCheck } from "../../src/safety/personal-info";
 
 describe("redactPersonalInfo replaces personal information in place", () => {
   const cases: { text: string; redacted: string }[] = [
@@ -187,5 +188,86 @@ describe("passesLuhn", () => {
   ];
   for (const [digits, valid] of cases) {
     test(`${digits} is ${valid ? "valid" : "invalid"}`, () => expect(passesLuhn(digits)).toBe(valid));
+  }
+});
+
+describe("redactPersonalInfo replaces addresses, postcodes, NHS numbers and IBANs", () => {
+  const cases: { text: string; redacted: string }[] = [
+    { text: "I live at 42 Baker Street, London NW1 6XE", redacted: "I live at [address]" },
+    { text: "send it to 221b Baker St please", redacted: "send it to [address] please" },
+    { text: "Flat 3, 12 High Street, Oxford OX1 4AJ", redacted: "[address]" },
+    { text: "123 Main St, Springfield, IL 62704 and BP 128/82", redacted: "[address] and BP 128/82" },
+    { text: "Springfield, IL 62704", redacted: "[address]" },
+    { text: "I live at 42 elm road", redacted: "I live at [address]" },
+    { text: "my postcode is SW1A 1AA", redacted: "my postcode is [postcode]" },
+    { text: "my postcode is sw1a 1aa", redacted: "my postcode is [postcode]" },
+    { text: "Ich wohne in der Hauptstraße 12, 10115 Berlin", redacted: "Ich wohne in der [address]" },
+    { text: "Berliner Straße 5a", redacted: "[address]" },
+    { text: "J'habite au 12 rue de la Paix, 75002 Paris", redacted: "J'habite au [address]" },
+    { text: "5 bis avenue Victor Hugo, 75016 Paris", redacted: "[address]" },
+    { text: "Calle Mayor 5, 28013 Madrid", redacted: "[address]" },
+    { text: "vivo en la calle del Pez 3, 2º B", redacted: "vivo en la [address]" },
+    { text: "My NHS number is 943 476 5919", redacted: "My NHS number is [nhs_number]" },
+    { text: "NHS no. 9434765919", redacted: "NHS no. [nhs_number]" },
+    { text: "nhs 401-023-2137", redacted: "nhs [nhs_number]" },
+    { text: "4010232137 is on my letter", redacted: "[nhs_number] is on my letter" },
+    { text: "IBAN DE89 3704 0044 0532 0130 00 please", redacted: "IBAN [iban] please" },
+    { text: "iban: gb82west12345698765432", redacted: "iban: [iban]" },
+    { text: "FR14 2004 1010 0505 0001 3M02 606", redacted: "[iban]" },
+    { text: "ES91 2100 0418 4502 0005 1332.", redacted: "[iban]." },
+  ];
+  for (const { text, redacted } of cases) {
+    test(JSON.stringify(text), () => expect(redactPersonalInfo(text).text).toBe(redacted));
+  }
+});
+
+describe("redactPersonalInfo leaves numbers near address words alone", () => {
+  const untouched = [
+    "I walked 3 miles down the road",
+    "I came 2nd Place in the race",
+    "zip 94107 and PLZ 10115",
+    "28013 Madrid is where I was born",
+    "Ich bin auf Platz 2",
+    "j'ai 2 cours de yoga",
+    "Camino 5 km al día",
+    "de12 is not an iban, nor is GB82 WEST 1234 5698 7654 33",
+    "401 023 2136 fails the NHS check",
+    "Bestellnummer 4455667788",
+    "Numéro de commande 7788990011",
+    "at 7:30 with breakfast",
+    "HILO-8F2K-19X3",
+  ];
+  for (const text of untouched) {
+    test(JSON.stringify(text), () => expect(redactPersonalInfo(text).text).toBe(text));
+  }
+
+  test("spans name the new kinds", () => {
+    const text = "NHS 943 476 5919, IBAN GB82 WEST 1234 5698 7654 32, 42 Baker Street; postcode EH1 1YZ";
+    expect(redactPersonalInfo(text).spans.map((span) => span.category)).toEqual([
+      "pii_nhs_number",
+      "pii_iban",
+      "pii_address",
+      "pii_postcode",
+    ]);
+  });
+});
+
+describe("checksums", () => {
+  const nhs: [string, boolean][] = [
+    ["9434765919", true],
+    ["4010232137", true],
+    ["9434765918", false],
+    ["123", false],
+  ];
+  for (const [digits, valid] of nhs) {
+    test(`NHS ${digits} is ${valid ? "valid" : "invalid"}`, () => expect(passesNhsCheck(digits)).toBe(valid));
+  }
+  const ibans: [string, boolean][] = [
+    ["DE89370400440532013000", true],
+    ["GB82WEST12345698765432", true],
+    ["DE89370400440532013001", false],
+  ];
+  for (const [iban, valid] of ibans) {
+    test(`IBAN ${iban} is ${valid ? "valid" : "invalid"}`, () => expect(passesIbanCheck(iban)).toBe(valid));
   }
 });
