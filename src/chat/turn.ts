@@ -10,6 +10,7 @@ import { chatUnavailable, idempotencyKeyReused, notFound } from "../errors";
 import type { TurnLimits } from "../limits";
 import { auditEntriesFor, checkAssistantAnswer } from "../safety";
 import { type AuditedTurn, recordSafetyAudit } from "../safety/audit-log";
+import { type GuardVerdict, guardMessage } from "../safety/guard";
 import { type ReviewEvent, reviewAnswer } from "../safety/review";
 import { screenMessage } from "../safety/screen";
 import { type Chat, profileOf } from "./chat";
@@ -70,6 +71,8 @@ export interface TurnRequest {
 interface TurnOutcome {
   answer: string;
   toolResults: unknown[];
+  /** False for a canned reply (Layer 1 or its model guard): nothing for the judge or suggestions. */
+  review: boolean;
 }
 
 type Emit = (event: TurnEvent) => Promise<void>;
@@ -179,7 +182,7 @@ async function produceTurn(chat: Chat, request: TurnRequest): Promise<void> {
     await storeAnswer(chat, claim, outcome.answer, "first");
     // The client has its answer (`done`); the review and the suggestions come after it, each on a
     // budget of its own, and fail open: nothing after `done` may turn the turn into a failure.
-    if (request.plan.kind === "agent") {
+    if (outcome.review) {
       await reviewAndSuggest(chat, request, outcome, emit, superseded.signal).catch((error) =>
         log.warn("post-answer steps failed", { error }),
       );
@@ -197,11 +200,61 @@ async function produceTurn(chat: Chat, request: TurnRequest): Promise<void> {
 
 async function streamCannedReply(reply: string, emit: Emit): Promise<TurnOutcome> {
   await emit({ event: "token", data: { text: reply } });
-  return { answer: reply, toolResults: [] };
+  return { answer: reply, toolResults: [], review: false };
 }
 
-/** The agent over the session's prompt and history, then Layer 3 over what it wrote. */
+/**
+ * The agent over the session's prompt and history, beside the model guard, then Layer 3 over what
+ * it wrote. The agent's events are held until the guard has answered (or its deadline passed); a
+ * guard that trips stops the agent, drops what it held, and the turn ends with the canned reply.
+ */
 async function answerWithAgent(
+  chat: Chat,
+  request: TurnRequest,
+  emit: Emit,
+  signal: AbortSignal,
+): Promise<TurnOutcome> {
+  const { deps } = chat;
+  const { claim } = request;
+  const gate = createEventGate(emit);
+  const stopAgent = new AbortController();
+  const guarded = guardBeside(chat, request, signal).then(async (verdict) => {
+    if (verdict.kind === "trip") {
+      gate.discard();
+      stopAgent.abort(new Error("the model guard caught the message"));
+    } else {
+      await gate.open();
+    }
+    if (verdict.kind !== "pass") await recordSafetyAudit(deps.appDb.db, auditedTurn(claim), verdict.audit);
+    return verdict;
+  });
+  const answered = generateAnswer(chat, request, gate.emit, AbortSignal.any([signal, stopAgent.signal])).then(
+    (outcome) => ({ outcome }),
+    (error: unknown) => ({ error }),
+  );
+  // Both settle: an agent the guard stopped fails, and that failure is the guard's doing.
+  const [verdict, agent] = await Promise.all([guarded, answered]);
+  if (verdict.kind === "trip") return streamCannedReply(verdict.reply, emit);
+  if ("error" in agent) throw agent.error;
+  return agent.outcome;
+}
+
+function guardBeside(chat: Chat, request: TurnRequest, signal: AbortSignal): Promise<GuardVerdict> {
+  const { config } = chat.deps;
+  if (config.HILO_GUARD_DEADLINE_MS === 0) return Promise.resolve({ kind: "pass" });
+  return guardMessage({
+    llm: chat.llm,
+    model: config.HILO_GUARD_MODEL,
+    message: request.message,
+    timezone: request.timezone,
+    deadlineMs: config.HILO_GUARD_DEADLINE_MS,
+    signal,
+    log: chat.log.child({ turn_id: request.claim.id }),
+  });
+}
+
+/** The agent's answer, then Layer 3 over it. */
+async function generateAnswer(
   chat: Chat,
   request: TurnRequest,
   emit: Emit,
@@ -243,11 +296,41 @@ async function answerWithAgent(
   // soft correction becomes part of the streamed and stored answer (the model is not re-run).
   const layer3 = checkAssistantAnswer(result.answer);
   if (layer3.verdict === "pass" || !layer3.correction) {
-    return { answer: result.answer, toolResults: result.toolResults };
+    return { answer: result.answer, toolResults: result.toolResults, review: true };
   }
   await emit({ event: "token", data: { text: layer3.correction } });
   await recordSafetyAudit(deps.appDb.db, auditedTurn(claim), auditEntriesFor(layer3));
-  return { answer: result.answer + layer3.correction, toolResults: result.toolResults };
+  return { answer: result.answer + layer3.correction, toolResults: result.toolResults, review: true };
+}
+
+/**
+ * Holds a turn's events until it is opened (then sends them in order, and every later one straight
+ * through) or discarded (then drops them all). The agent keeps working meanwhile: tools run, text
+ * streams into the hold.
+ */
+function createEventGate(emit: Emit) {
+  let held: TurnEvent[] | null = [];
+  let discarded = false;
+  return {
+    emit: async (event: TurnEvent): Promise<void> => {
+      if (discarded) return;
+      if (held) held.push(event);
+      else await emit(event);
+    },
+    open: async (): Promise<void> => {
+      // Events that arrive while the hold drains join it, so the order is kept.
+      while (held && held.length > 0 && !discarded) {
+        const batch = held;
+        held = [];
+        for (const event of batch) await emit(event);
+      }
+      held = null;
+    },
+    discard: (): void => {
+      discarded = true;
+      held = null;
+    },
+  };
 }
 
 /** Layer 4 and the follow-up suggestions, side by side after `done`. */

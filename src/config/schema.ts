@@ -82,6 +82,11 @@ export const configSchema = z
     // never leaves the judge or the rewrite without time. 20 s fits a reasoning model's verdict; the
     // rewrite streams a whole answer again.
     HILO_JUDGE_BUDGET_MS: int(1_000, 120_000).default(20_000),
+    // The model guard beside the agent (Layer 1's backstop): no event of the turn goes out until it
+    // has answered or this much time has passed; 1.5 s is about a small model's classification and
+    // less than the agent's own first token. 0 turns the guard off.
+    HILO_GUARD_MODEL: z.string().min(1).default("gpt-4o-mini"),
+    HILO_GUARD_DEADLINE_MS: int(0, 30_000).default(1_500),
     HILO_REWRITE_BUDGET_MS: int(1_000, 120_000).default(30_000),
 
     // Well inside Bun's and typical load balancers' idle timeouts (ALB: 60 s).

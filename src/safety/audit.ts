@@ -25,7 +25,9 @@ export type AuditAction =
   /** Layer 4: the judge approved the answer. */
   | "approved"
   /** Layer 4: the judge failed (error, timeout, malformed verdict); the answer counts as approved. */
-  | "judge_failed_open";
+  | "judge_failed_open"
+  /** Layer 1's model guard failed or was late; the turn went on without it. */
+  | "guard_failed_open";
 
 /** Why a decision was taken, in words and rule ids only: never text of the message or the answer. */
 export interface AuditDetail {
@@ -33,6 +35,10 @@ export interface AuditDetail {
   reason?: string;
   /** Layer 4: the tool data given to the judge was shrunk to fit its cap. */
   evidence_shrunk?: boolean;
+  /** Layer 1: the decision is the model guard's, not the rules'. */
+  source?: "model";
+  /** Layer 1: the language the reply was given in. */
+  language?: string;
 }
 
 export interface AuditEntry {

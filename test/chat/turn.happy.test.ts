@@ -111,8 +111,11 @@ describe("POST /v1/sessions/:id/messages", () => {
     await script(second, [{ content: "two" }]);
     await readSse(await send(app, user, `first ${first}`));
     await readSse(await send(app, user, `second ${second}`));
-    const [a] = await requestsMatching(first);
-    const [b] = await requestsMatching(second);
+    // The agent's requests; the model guard's classification of each message is a request too.
+    const agentRequests = async (match: string) =>
+      (await requestsMatching(match)).filter((body) => body.response_format === undefined);
+    const [a] = await agentRequests(first);
+    const [b] = await agentRequests(second);
     const systemOf = (body: Record<string, unknown> | undefined) =>
       (body?.messages as { role: string; content: string }[] | undefined)?.[0];
     expect(systemOf(a)?.role).toBe("system");
