@@ -20,7 +20,7 @@ Commands:
   scheduler   holds the scheduler leadership (Redis lock); no schedules yet
   migrate     apply App MySQL migrations embedded in this binary; ensure the FAQ tables
   faq-ingest  load the FAQ from a CSV file, embedding only new or changed rows (hilo faq-ingest --help)
-  guard       run safety Layers 1 and 3 over JSON lines on stdin (no config needed)
+  guard       run safety Layers 1 and 3 over JSON lines on stdin, offline; --model adds the model guard
   tools       list the agent's tools or run one for a user (hilo tools --help)
 
 Options:
@@ -41,7 +41,7 @@ async function main(argv: string[]): Promise<void> {
     case "migrate":
       return runMigrate();
     case "guard":
-      return runGuardCommand();
+      return runGuardCommand(argv.slice(1));
     case "faq-ingest":
       return runFaqIngestCommand(argv.slice(1));
     case "tools":

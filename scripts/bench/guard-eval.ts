@@ -6,7 +6,9 @@
  * message over the labelled set, and over a 4,000-character message in each language. Exits 1 when
  * a target of issues 5 and 13 is missed (emergency recall 100 %, every other class >= 95 %, benign
  * passes >= 98 % recall, in every language; nothing left, nothing removed; Layer 1 p99 < 1 ms on
- * the 4,000-character messages).
+ * the 4,000-character messages). Last, the first-token delay the model guard adds to a chat turn on
+ * the local stack's OpenAI stand-in (guard-latency.ts): skipped, with a line saying so, when the
+ * stack is not running; a measurement that breaks on a running stack fails the run.
  *
  *   bun scripts/bench/guard-eval.ts                      # through `bun src/main.ts guard`
  *   bun scripts/bench/guard-eval.ts --binary dist/hilo   # through a compiled binary
@@ -26,6 +28,7 @@ import {
   scoreLabelledSet,
 } from "../../test/safety/labelled-set.ts";
 import { LONG_MESSAGE_CHARS, longMessage } from "../../test/safety/long-messages.ts";
+import { reportGuardLatency } from "./guard-latency.ts";
 
 const DEFAULT_REPEAT = 20;
 const MIN_CLASS_SCORE = 0.95;
@@ -162,6 +165,14 @@ for (const language of CASE_LANGUAGES) {
   );
 }
 
+let latencyMeasured = true;
+try {
+  await reportGuardLatency();
+} catch (error) {
+  latencyMeasured = false;
+  console.log(`failed: ${error instanceof Error ? error.message : String(error)}`);
+}
+
 const misses = [...scores.misclassified, ...scores.piiSpansLeft, ...scores.keepRemoved];
 if (misses.length > 0) {
   console.log("\nmisses:");
@@ -174,4 +185,7 @@ const targetsMet =
   scores.keepRemoved.length === 0 &&
   longWithinTarget;
 console.log(`\ntargets ${targetsMet ? "met" : "MISSED"}`);
-if (!targetsMet) process.exitCode = 1;
+if (!targetsMet || !latencyMeasured) process.exitCode = 1;
+// The app's clients are closed, but a close leaves timers behind (closeDeps' tracing race) that would
+// keep the process up for seconds after the last line.
+process.exit();

@@ -51,7 +51,16 @@ export async function closeDeps(deps: Deps): Promise<void> {
     await withTimeout(dependency.name, 5_000, dependency.close()).catch(() => {});
   }
   // Last, so the spans of everything that ran until now are sent.
-  await Promise.race([deps.tracing.shutdown(), Bun.sleep(5_000)]).catch(() => {});
+  // Bounded, and the bound's timer is cleared, so a script that closes its deps can exit at once.
+  let bound: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([
+    deps.tracing.shutdown(),
+    new Promise<void>((resolve) => {
+      bound = setTimeout(resolve, 5_000);
+    }),
+  ])
+    .catch(() => {})
+    .finally(() => clearTimeout(bound));
 }
 
 /** One boolean per dependency, checked concurrently with a short timeout: the /health payload. */

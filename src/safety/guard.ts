@@ -92,7 +92,7 @@ export async function guardMessage(input: GuardInput): Promise<GuardVerdict> {
   } catch (error) {
     const reason = deadline.aborted
       ? `guard did not answer within ${input.deadlineMs} ms`
-      : `guard failed: ${error instanceof Error ? error.name : "unknown error"}`;
+      : `guard failed: ${failureName(error)}`;
     if (!input.signal.aborted)
       input.log.warn("model guard failed; the turn goes on (fail-open)", { error, reason });
     return {
@@ -114,3 +114,10 @@ const TRIP_ACTION = {
   medical_advice: "declined",
   injection: "blocked",
 } as const;
+
+/** An error's kind in a few words for the audit row: the HTTP status of a refused call, else its name. */
+function failureName(error: unknown): string {
+  const status = (error as { status?: unknown } | null)?.status;
+  if (typeof status === "number") return `HTTP ${status}`;
+  return error instanceof Error ? error.name : "unknown error";
+}
