@@ -126,7 +126,7 @@ describe("the model guard", () => {
     expect(tokenText(events)).toBe("Your readings look steady this week.");
     const [row] = await guardAudit(app, turnId);
     expect(row).toMatchObject({ category: "model_guard", action: "guard_failed_open" });
-    expect(String((row?.detail as { reason: string }).reason)).toStartWith("guard failed:");
+    expect(row?.detail).toEqual({ reason: "guard failed: HTTP 400", source: "model" });
   });
 
   test.each([
