@@ -46,8 +46,11 @@ export async function turnEventStream(
   const key = turnLogKey(claim.id, claim.attempt);
   let afterId = requestedAfterId;
 
+  // Redis unreachable: no check, the stream opens as before and the relay retries until it is back.
   const last =
-    afterId === null ? undefined : decodeFrames(await redis.xrevrange(key, "+", "-", "COUNT", 1))[0];
+    afterId === null
+      ? undefined
+      : decodeFrames(await redis.xrevrange(key, "+", "-", "COUNT", 1).catch(() => []))[0];
   if (afterId !== null && isPastTheEnd(claim, afterId, last)) {
     if (pastTheEnd === "refuse") throw invalidHeader("Last-Event-ID", "is past the last event of this turn");
     afterId = null;
