@@ -14,7 +14,7 @@ import { createLimits, type LimitOptions } from "./limits";
 import { memoryRoutes } from "./memory/routes";
 import { createHealthProbe } from "./observability/health";
 import type { Logger } from "./observability/logger";
-import { healthRoutes } from "./observability/routes";
+import { healthRoutes, metricsRoutes } from "./observability/routes";
 import { meRoutes } from "./users/routes";
 import { VERSION } from "./version";
 
@@ -107,6 +107,7 @@ export function createApp({ deps, log, chat, limits: limitOptions }: AppOptions)
       }),
     )
     .use(healthRoutes(createHealthProbe(deps, VERSION)))
+    .use(metricsRoutes(deps.metrics, config.HILO_METRICS_PORT))
     .use(meRoutes(config.HILO_API_KEY, deps.usersDb))
     .use(chatRoutes({ apiKey: config.HILO_API_KEY, chat, turnLimits: limits.turns }))
     .use(memoryRoutes({ apiKey: config.HILO_API_KEY, db: deps.appDb.db, cache: chat.memoryCache }));

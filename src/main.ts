@@ -1,12 +1,7 @@
 // Entry point of the single `hilo` binary: one subcommand per process type or ops task.
 
-import { startApi } from "./cli/api";
-import { runFaqIngestCommand } from "./cli/faq-ingest";
-import { runGuardCommand } from "./cli/guard";
-import { runMigrate } from "./cli/migrate";
-import { startScheduler } from "./cli/scheduler";
-import { runToolsCommand } from "./cli/tools";
-import { startWorker } from "./cli/worker";
+// Each command's module is loaded when that command runs: start-up loads only what the mode uses
+// (the api never loads BullMQ, a worker never loads the HTTP app or the safety rules).
 import { runService } from "./lifecycle/run";
 import { VERSION } from "./version";
 
@@ -16,8 +11,8 @@ Usage: hilo <command>
 
 Commands:
   api         serve the HTTP + SSE API (PORT, default 8080)
-  worker      background job consumer (checks its dependencies; no jobs yet)
-  scheduler   holds the scheduler leadership (Redis lock); no schedules yet
+  worker      consume the background job queues (claim retention); --queues a,b limits them
+  scheduler   fire the cron schedules (claim retention 03:30 UTC) while leader (Redis lock)
   migrate     apply App MySQL migrations embedded in this binary; ensure the FAQ tables
   faq-ingest  load the FAQ from a CSV file, embedding only new or changed rows (hilo faq-ingest --help)
   guard       run safety Layers 1 and 3 over JSON lines on stdin, offline; --model adds the model guard
@@ -33,19 +28,19 @@ async function main(argv: string[]): Promise<void> {
   const [command] = argv;
   switch (command) {
     case "api":
-      return runService("api", startApi);
+      return runService("api", (await import("./cli/api")).startApi);
     case "worker":
-      return runService("worker", startWorker);
+      return runService("worker", (await import("./cli/worker")).workerService(argv.slice(1)));
     case "scheduler":
-      return runService("scheduler", startScheduler);
+      return runService("scheduler", (await import("./cli/scheduler")).startScheduler);
     case "migrate":
-      return runMigrate();
+      return (await import("./cli/migrate")).runMigrate();
     case "guard":
-      return runGuardCommand(argv.slice(1));
+      return (await import("./cli/guard")).runGuardCommand(argv.slice(1));
     case "faq-ingest":
-      return runFaqIngestCommand(argv.slice(1));
+      return (await import("./cli/faq-ingest")).runFaqIngestCommand(argv.slice(1));
     case "tools":
-      return runToolsCommand(argv.slice(1));
+      return (await import("./cli/tools")).runToolsCommand(argv.slice(1));
     case "-v":
     case "--version":
       console.log(VERSION);

@@ -34,8 +34,9 @@ export function createChat(deps: Deps, log: Logger): Chat {
     maxConcurrent: config.HILO_MAX_CONCURRENT_MODEL_CALLS,
     maxCallsPerMinute: config.HILO_MODEL_CALLS_PER_MINUTE,
     tracing: deps.tracing,
+    metrics: deps.metrics,
   });
-  const hub = createTurnLogHub(deps.redis.blockingReader(), deps.redis.redis, log);
+  const hub = createTurnLogHub(deps.redis.blockingReader(), deps.redis.redis, log, deps.metrics);
   const producers = new Set<Promise<void>>();
   const memoryCache = createMemoryPoolCache();
   return {

@@ -163,7 +163,7 @@ function isDuplicateKey(error: unknown): boolean {
   return false;
 }
 
-function affectedRows(result: unknown): number {
+export function affectedRows(result: unknown): number {
   const header = Array.isArray(result) ? result[0] : result;
   return Number((header as { affectedRows?: number }).affectedRows ?? 0);
 }

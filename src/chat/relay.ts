@@ -16,6 +16,7 @@ import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import type { BlockingReader } from "../infra/redis";
 import type { Logger } from "../observability/logger";
+import { METRICS_OFF, type Metrics } from "../observability/metrics";
 import { compareStreamIds, isRedisStreamId, type SseFrame } from "./sse";
 import { decodeFrames } from "./turn-log";
 
@@ -79,6 +80,7 @@ export function createTurnLogHub(
   reader: BlockingReader,
   control: Redis,
   log: Logger,
+  metrics: Pick<Metrics, "relayRead"> = METRICS_OFF,
   timing: ReadTiming = READ_TIMING,
 ): TurnLogHub {
   const stallMs = timing.blockMs + timing.stallGraceMs;
@@ -122,6 +124,7 @@ export function createTurnLogHub(
       group.askedFrom = group.readFrom;
     }
     const args = ["COUNT", String(XREAD_COUNT_PER_STREAM), "BLOCK", String(timing.blockMs), "STREAMS"];
+    const startedMs = performance.now();
     let stall: ReturnType<typeof setTimeout> | undefined;
     const stalled = new Promise<never>((_, reject) => {
       stall = setTimeout(() => {
@@ -133,6 +136,8 @@ export function createTurnLogHub(
       return await Promise.race([reader.send("XREAD", args.concat(keys, ids)), stalled]);
     } finally {
       clearTimeout(stall);
+      // One observation per read, whatever the number of streams or entries it carries.
+      metrics.relayRead((performance.now() - startedMs) / 1_000);
     }
   };
 

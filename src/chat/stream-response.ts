@@ -65,9 +65,11 @@ export async function turnEventStream(
     return new Response(SSE_PREAMBLE + frames, { status: 200, headers });
   }
 
+  const { metrics } = chat.deps;
   let cleanup = () => {};
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
+      metrics.sseStreamOpened();
       let closed = false;
       let lastActivity = performance.now();
       const close = () => {
@@ -126,9 +128,14 @@ export async function turnEventStream(
         }
       }, keepAliveMs);
 
+      let released = false;
+      // Once only: a cancel can still arrive after close() while queued frames wait to be read.
       cleanup = () => {
+        if (released) return;
+        released = true;
         clearInterval(keepAlive);
         subscription.close();
+        metrics.sseStreamClosed();
       };
     },
     cancel() {

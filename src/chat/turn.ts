@@ -138,7 +138,7 @@ export async function sendMessage({
     content: screening.text,
   });
   await touchSession(db, input.sessionId, screening.text);
-  await recordSafetyAudit(db, auditedTurn(claim), screening.audit);
+  await recordSafetyAudit(chat.deps, auditedTurn(claim), screening.audit);
   startTurn(chat, { claim, userId, timezone: ctx.timezone, message: screening.text, plan });
   return { claim, started: true };
 }
@@ -160,6 +160,7 @@ async function produceTurn(chat: Chat, request: TurnRequest): Promise<void> {
   const turnLog = createTurnLogWriter(deps.redis.streams, turnLogKey(claim.id, claim.attempt), claim.id);
   const log = chat.log.child({ turn_id: claim.id, attempt: claim.attempt });
   const emit: Emit = (event) => turnLog.append(event);
+  deps.metrics.turnStarted();
 
   // The claim's heartbeat tells the reconciler this producer lives; losing the claim means a newer
   // attempt (or the reconciler) owns the turn, and this one stops.
@@ -180,6 +181,7 @@ async function produceTurn(chat: Chat, request: TurnRequest): Promise<void> {
         : await answerWithAgent(chat, request, emit, AbortSignal.any([budget, superseded.signal]));
     await emit({ event: "done", data: { answer: outcome.answer } });
     await storeAnswer(chat, claim, outcome.answer, "first");
+    deps.metrics.turnFinished("done");
     // The client has its answer (`done`); the review and the suggestions come after it, each on a
     // budget of its own, and fail open: nothing after `done` may turn the turn into a failure.
     if (outcome.review) {
@@ -225,7 +227,7 @@ async function answerWithAgent(
     } else {
       await gate.open();
     }
-    if (verdict.kind !== "pass") await recordSafetyAudit(deps.appDb.db, auditedTurn(claim), verdict.audit);
+    if (verdict.kind !== "pass") await recordSafetyAudit(deps, auditedTurn(claim), verdict.audit);
     return verdict;
   });
   const answered = generateAnswer(chat, request, gate.emit, AbortSignal.any([signal, stopAgent.signal])).then(
@@ -299,7 +301,7 @@ async function generateAnswer(
     return { answer: result.answer, toolResults: result.toolResults, review: true };
   }
   await emit({ event: "token", data: { text: layer3.correction } });
-  await recordSafetyAudit(deps.appDb.db, auditedTurn(claim), auditEntriesFor(layer3));
+  await recordSafetyAudit(deps, auditedTurn(claim), auditEntriesFor(layer3));
   return { answer: result.answer + layer3.correction, toolResults: result.toolResults, review: true };
 }
 
@@ -368,7 +370,7 @@ async function reviewAndSuggest(
   }).then(async (review) => {
     // The one trusted rewrite replaces the stored answer; it is not judged again (seed §5).
     if (review.replacement !== null) await storeAnswer(chat, claim, review.replacement, "rewrite");
-    await recordSafetyAudit(deps.appDb.db, auditedTurn(claim), review.audit);
+    await recordSafetyAudit(deps, auditedTurn(claim), review.audit);
   });
   // Both settle before `end` is written: a failure of one must not let `end` overtake the other.
   const [suggestions, review] = await Promise.allSettled([suggested, reviewed]);
@@ -413,11 +415,15 @@ async function failTurn(
   if (error instanceof SupersededError) {
     // A newer attempt (or the reconciler) owns the turn now; writing here would confuse its clients.
     chat.log.warn("turn superseded; producer stops", { turn_id: claim.id, attempt: claim.attempt });
+    chat.deps.metrics.turnFinished("superseded");
     return;
   }
   if (!timedOut) chat.log.error("turn failed", { error, turn_id: claim.id });
   const owned = await failClaim(chat.deps.appDb.db, claim.id, claim.attempt, timedOut ? "timeout" : "error");
-  if (owned) await turnLog.finish(failureEvents(timedOut ? "timeout" : "error"));
+  // Not owned: the claim was settled already (done by this producer, which counted it, or taken over).
+  if (!owned) return;
+  chat.deps.metrics.turnFinished(timedOut ? "timeout" : "failed");
+  await turnLog.finish(failureEvents(timedOut ? "timeout" : "error"));
 }
 
 function auditedTurn(claim: TurnClaim): AuditedTurn {

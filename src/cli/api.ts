@@ -5,6 +5,8 @@ import { createChat } from "../chat/chat";
 import { startReconciler } from "../chat/reconciler";
 import { errorResponse } from "../http/errors";
 import type { StartService } from "../lifecycle/run";
+import { serveMetrics } from "../observability/metrics";
+import { warmUpScreening } from "../safety/screen";
 
 const BUN_BODY_BACKSTOP_BYTES = 1024 * 1024 * 1024;
 
@@ -34,6 +36,15 @@ export const startApi: StartService = async (deps, log) => {
   const server = app.server;
   if (!server) throw new Error("the HTTP server did not start");
   log.info("listening", { url: `http://${config.HOST}:${server.port}` });
+  // Off the start-up path, before any user's message can need them.
+  setTimeout(warmUpScreening, 0);
+  // Its own port, for Prometheus only: the load balancer must never route to it (README, Metrics).
+  const metricsServer =
+    config.HILO_METRICS_PORT === undefined
+      ? null
+      : serveMetrics(deps.metrics, { hostname: config.HOST, port: config.HILO_METRICS_PORT });
+  if (metricsServer)
+    log.info("metrics listening", { url: `http://${config.HOST}:${metricsServer.port}/metrics` });
   return {
     stop: async () => {
       reconciler.stop();
@@ -41,6 +52,8 @@ export const startApi: StartService = async (deps, log) => {
       // running turns complete so their answers are stored. The lifecycle bounds both.
       await server.stop(false);
       await chat.stop();
+      // Last, so a scrape during the drain still sees the turns finishing.
+      await metricsServer?.stop(true);
     },
   };
 };

@@ -1,53 +1,19 @@
-// `hilo scheduler`: exactly one active leader fires cron. Standbys retry every heartbeat; a
-// leader that cannot renew its lock stops at once (exit ≠ 0) rather than risk a split brain.
-import { createLeaderLock, LEADER_HEARTBEAT_MS } from "../jobs/leader-lock";
+// `hilo scheduler`: exactly one active leader fires the declared schedules (src/jobs/schedules.ts).
+// Standbys retry every heartbeat; a leader that cannot renew its lock stops its crons and exits ≠ 0
+// rather than risk a split brain (the deterministic job ids make even a split second of one safe).
+import { QUEUES } from "../jobs/queues";
+import { startScheduler as startSchedules } from "../jobs/scheduler";
+import { SCHEDULES } from "../jobs/schedules";
 import type { StartService } from "../lifecycle/run";
 
-export const SCHEDULER_LOCK_KEY = "hilo:scheduler:leader";
-
 export const startScheduler: StartService = async (deps, log) => {
-  const lock = createLeaderLock(deps.redis.redis, SCHEDULER_LOCK_KEY);
-  let leader = false;
-  let stopped = false;
-  let endService: () => void = () => {};
-  const done = new Promise<void>((resolve) => {
-    endService = resolve;
+  // The process's ioredis client holds the lock and enqueues: its commands fail fast while Redis is
+  // away, which is what a leader needs (it stands down) and a fire can afford (the catch-up refires).
+  const scheduler = await startSchedules({
+    redis: deps.redis.redis,
+    log,
+    schedules: SCHEDULES,
+    queues: QUEUES,
   });
-
-  const tick = async () => {
-    if (stopped) return;
-    try {
-      if (!leader) {
-        leader = await lock.tryAcquire();
-        if (leader) log.info("became scheduler leader");
-        return;
-      }
-      if (!(await lock.renew())) {
-        log.error("lost the scheduler lock; standing down");
-        leader = false;
-        stopped = true;
-        endService();
-      }
-    } catch (error) {
-      // Redis unreachable: a leader cannot prove it still holds the lock, so it stands down.
-      log.error("scheduler heartbeat failed", { error });
-      if (leader) {
-        leader = false;
-        stopped = true;
-        endService();
-      }
-    }
-  };
-  await tick();
-  if (!leader) log.info("another scheduler leads; standing by");
-  const timer = setInterval(() => void tick(), LEADER_HEARTBEAT_MS);
-
-  return {
-    done,
-    stop: async () => {
-      stopped = true;
-      clearInterval(timer);
-      if (leader) await lock.release();
-    },
-  };
+  return { done: scheduler.done, stop: scheduler.stop };
 };

@@ -32,6 +32,9 @@ export const configSchema = z
     HILO_ENV: z.enum(["development", "test", "production"]).default("development"),
     HOST: z.string().min(1).default("0.0.0.0"),
     PORT: int(1, 65535).default(8080),
+    // Unset: GET /metrics is served on PORT. Set: only a separate listener on this port serves it (and
+    // PORT answers /metrics 404), so a load balancer that routes to PORT alone never exposes it.
+    HILO_METRICS_PORT: int(1, 65535).optional(),
     HILO_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 
     HILO_API_KEY: z.string().min(16, "must be at least 16 characters"),
@@ -98,6 +101,10 @@ export const configSchema = z
     // probes). A second is fresher than any load balancer's interval and caps the datastores' cost.
     HILO_HEALTH_REUSE_MS: int(0, 60_000).default(1_000),
     HILO_SHUTDOWN_GRACE_MS: int(0, 120_000).default(10_000),
+    // Finished turn claims are the idempotency record of a send: a retry arrives within minutes, and
+    // 30 days covers any client's offline queue and a month of support questions about a turn, while
+    // bounding the table to about a month of sends.
+    HILO_CLAIM_RETENTION_DAYS: int(1, 3_650).default(30),
     // The model endpoint is checked at start; set false where egress to it is not allowed at boot.
     HILO_CHECK_MODEL_AT_START: flag.default(true),
 
@@ -106,6 +113,9 @@ export const configSchema = z
     LANGFUSE_BASE_URL: url(["http", "https"]).optional(),
   })
   .superRefine((config, ctx) => {
+    if (config.HILO_METRICS_PORT === config.PORT) {
+      ctx.addIssue({ code: "custom", path: ["HILO_METRICS_PORT"], message: "must differ from PORT" });
+    }
     if (config.HILO_ENV !== "production") return;
     // Production refuses the well-known development secrets even when they are set explicitly.
     if (config.HILO_API_KEY === DEV_API_KEY) {

@@ -1,6 +1,7 @@
 // The datastore clients a process needs, built once at start-up and handed to the code that uses
 // them; closed in reverse order. Nothing connects on import: tests build the same graph.
 import type { Config } from "../config";
+import { METRICS_OFF, type Metrics } from "../observability/metrics";
 import { type AppDbClient, createAppDb } from "./app-db";
 import { type Dependency, type DependencyName, withTimeout } from "./dependency";
 import { createFaqDb, type FaqDbClient } from "./faq-db";
@@ -20,11 +21,17 @@ export interface Deps {
   readonly openai: OpenAiClient;
   /** Langfuse tracing of model calls, or TRACING_OFF; not a dependency: it never blocks start-up. */
   readonly tracing: Tracing;
+  /** This process's Prometheus registry (GET /metrics), or METRICS_OFF; never blocks start-up either. */
+  readonly metrics: Metrics;
   /** In start-up order; closed in reverse. */
   readonly all: readonly Dependency[];
 }
 
-export function createDeps(config: Config, tracing: Tracing = TRACING_OFF): Deps {
+export function createDeps(
+  config: Config,
+  tracing: Tracing = TRACING_OFF,
+  metrics: Metrics = METRICS_OFF,
+): Deps {
   const timeoutMs = config.HILO_STARTUP_CHECK_TIMEOUT_MS;
   const appDb = createAppDb(config.APP_DB_URL, timeoutMs);
   const usersDb = createUsersDb(config.HILO_USERS_DB_URL, timeoutMs);
@@ -41,6 +48,7 @@ export function createDeps(config: Config, tracing: Tracing = TRACING_OFF): Deps
     redis,
     openai,
     tracing,
+    metrics,
     all: [appDb, usersDb, mongo, faqDb, redis, openai],
   };
 }

@@ -4,6 +4,7 @@ import { type Config, ConfigError, loadConfig } from "../config";
 import { closeDeps, createDeps, type Deps } from "../infra/deps";
 import { startTracing, TRACING_OFF, type Tracing } from "../infra/tracing";
 import { createLogger, type Logger } from "../observability/logger";
+import { createMetrics } from "../observability/metrics";
 import { checkDepsInOrder, StartupError } from "./startup-checks";
 
 export interface RunningService {
@@ -46,7 +47,7 @@ export async function runService(mode: string, start: StartService): Promise<voi
   const startedAt = performance.now();
   const config = loadConfigOrExit();
   const log = createLogger(config.HILO_LOG_LEVEL, { mode, pid: process.pid });
-  const deps = createDeps(config, await startTracingOrOff(config, log));
+  const deps = createDeps(config, await startTracingOrOff(config, log), createMetrics());
   try {
     await checkDepsInOrder(deps, (line) => log.info(line));
   } catch (error) {

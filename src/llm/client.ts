@@ -13,6 +13,7 @@ import { z } from "zod";
 import type { ModelTracing, TraceAttributes } from "../infra/tracing";
 import { createModelCallBudget, type ModelCallBudget } from "../limits/model-calls";
 import type { Logger } from "../observability/logger";
+import type { Metrics } from "../observability/metrics";
 import {
   ModelOutputError,
   ModelStreamInterruptedError,
@@ -82,6 +83,8 @@ export interface LlmOptions {
   requestTimeoutMs?: number;
   /** Optional Langfuse tracing of every call. */
   tracing?: ModelTracing;
+  /** Optional: each call's duration by purpose (its trace name), hilo_model_call_duration_seconds. */
+  metrics?: Pick<Metrics, "modelCall">;
 }
 
 interface OpenedStream {
@@ -108,6 +111,16 @@ export function createLlm(openai: OpenAI, opts: LlmOptions): Llm {
   const tracing = opts.tracing;
   const clientFor = (trace: TraceAttributes | undefined, name: string): OpenAI =>
     tracing ? tracing.observe(openai, trace ?? { name }) : openai;
+  const metrics = opts.metrics;
+  /** Runs one call (all its attempts) and records how long it took under its purpose. */
+  const timed = async <T>(trace: TraceAttributes | undefined, name: string, call: () => Promise<T>) => {
+    const startedMs = performance.now();
+    try {
+      return await call();
+    } finally {
+      metrics?.modelCall(trace?.name ?? name, (performance.now() - startedMs) / 1_000);
+    }
+  };
 
   const onRetry =
     (kind: "stream" | "json", model: string) =>
@@ -157,6 +170,19 @@ export function createLlm(openai: OpenAI, opts: LlmOptions): Llm {
     params: ChatStreamParams,
     callOpts: LlmCallOptions,
   ): AsyncGenerator<ChatCompletionChunk> {
+    // A stream's duration runs to its last chunk (or to the consumer stopping early).
+    const startedMs = performance.now();
+    try {
+      yield* streamAttempts(params, callOpts);
+    } finally {
+      metrics?.modelCall(callOpts.trace?.name ?? "chat", (performance.now() - startedMs) / 1_000);
+    }
+  }
+
+  async function* streamAttempts(
+    params: ChatStreamParams,
+    callOpts: LlmCallOptions,
+  ): AsyncGenerator<ChatCompletionChunk> {
     const { signal } = callOpts;
     const opened = await retrying(() => openStream(params, signal, callOpts.trace), {
       policy,
@@ -200,26 +226,28 @@ export function createLlm(openai: OpenAI, opts: LlmOptions): Llm {
   async function completeJson<T>(params: JsonCompletionParams<T>, callOpts: LlmCallOptions): Promise<T> {
     const { schemaName, schema, ...rest } = params;
     const { signal } = callOpts;
-    const completion = await retrying(
-      async (): Promise<ChatCompletion> => {
-        const release = await takeSlot(signal);
-        try {
-          return await clientFor(callOpts.trace, params.schemaName).chat.completions.create(
-            {
-              ...rest,
-              stream: false,
-              response_format: {
-                type: "json_schema",
-                json_schema: { name: schemaName, schema: toStrictJsonSchema(schema), strict: true },
+    const completion = await timed(callOpts.trace, schemaName, () =>
+      retrying(
+        async (): Promise<ChatCompletion> => {
+          const release = await takeSlot(signal);
+          try {
+            return await clientFor(callOpts.trace, params.schemaName).chat.completions.create(
+              {
+                ...rest,
+                stream: false,
+                response_format: {
+                  type: "json_schema",
+                  json_schema: { name: schemaName, schema: toStrictJsonSchema(schema), strict: true },
+                },
               },
-            },
-            { signal, maxRetries: 0, timeout: requestTimeoutMs },
-          );
-        } finally {
-          release();
-        }
-      },
-      { policy, signal, deadlineMs: callOpts.deadlineMs, onRetry: onRetry("json", params.model) },
+              { signal, maxRetries: 0, timeout: requestTimeoutMs },
+            );
+          } finally {
+            release();
+          }
+        },
+        { policy, signal, deadlineMs: callOpts.deadlineMs, onRetry: onRetry("json", params.model) },
+      ),
     );
     return parseStructuredReply(completion, schema);
   }
@@ -227,24 +255,26 @@ export function createLlm(openai: OpenAI, opts: LlmOptions): Llm {
   async function embed(params: EmbedParams, callOpts: LlmCallOptions): Promise<Float32Array[]> {
     if (params.input.length === 0) return [];
     const { signal } = callOpts;
-    const response = await retrying(
-      async () => {
-        const release = await takeSlot(signal);
-        try {
-          return await clientFor(callOpts.trace, "embedding").embeddings.create(
-            {
-              model: params.model,
-              input: [...params.input],
-              dimensions: params.dimensions,
-              encoding_format: "float",
-            },
-            { signal, maxRetries: 0, timeout: requestTimeoutMs },
-          );
-        } finally {
-          release();
-        }
-      },
-      { policy, signal, deadlineMs: callOpts.deadlineMs, onRetry: onRetry("json", params.model) },
+    const response = await timed(callOpts.trace, "embedding", () =>
+      retrying(
+        async () => {
+          const release = await takeSlot(signal);
+          try {
+            return await clientFor(callOpts.trace, "embedding").embeddings.create(
+              {
+                model: params.model,
+                input: [...params.input],
+                dimensions: params.dimensions,
+                encoding_format: "float",
+              },
+              { signal, maxRetries: 0, timeout: requestTimeoutMs },
+            );
+          } finally {
+            release();
+          }
+        },
+        { policy, signal, deadlineMs: callOpts.deadlineMs, onRetry: onRetry("json", params.model) },
+      ),
     );
     const vectors = [...response.data]
       .sort((a, b) => a.index - b.index)

@@ -29,7 +29,7 @@ import { FRENCH } from "./languages/french";
 import { GERMAN } from "./languages/german";
 import type { Suppression, SymptomRule } from "./languages/rule-types";
 import { SPANISH } from "./languages/spanish";
-import { literalGate, splitAlternatives } from "./literal-gate";
+import { type LiteralGate, literalGate, splitAlternatives } from "./literal-gate";
 import { type MatchText, prepareForMatching } from "./match-text";
 import { MEDICATION_NAME_SOURCE } from "./medication-terms";
 import { splitSentences } from "./normalise";
@@ -331,7 +331,13 @@ const PROBED_RULES: ProbedRule[] = RULE_SETS.flatMap(({ language, rules, suppres
   ),
 );
 
-const RULE_GATE = literalGate(PROBED_RULES.map((rule) => rule.pattern));
+// Built on first use, not at import: reading every pattern for its literals costs tens of ms, which
+// start-up should not pay (the api warms the gates up right after it listens).
+let ruleGate: LiteralGate | undefined;
+const gate = (): LiteralGate => {
+  ruleGate ??= literalGate(PROBED_RULES.map((rule) => rule.pattern));
+  return ruleGate;
+};
 const ALL_SUPPRESSIONS = RULE_SETS.map((set) => set.suppression);
 
 /** A reading "190/125", "200 over 130", or a labelled "systolic 210". */
@@ -374,7 +380,7 @@ export function findEmergencies(match: MatchText): EmergencyFinding {
   const { text } = match;
   const found = new Set<EmergencyCategory>();
   const languages = new Set<Language>();
-  const mayMatch = RULE_GATE.mayMatch(text);
+  const mayMatch = gate().mayMatch(text);
   const candidates = PROBED_RULES.filter((rule, index) => mayMatch[index] === true && rule.probe.test(text));
   // A category is looked for in every language that has a candidate rule for it, so the
   // languages found say which languages the message spoke ("suicid" is English and Spanish).

@@ -18,7 +18,7 @@ import { FRENCH } from "./languages/french";
 import { GERMAN } from "./languages/german";
 import type { InjectionRule } from "./languages/rule-types";
 import { SPANISH } from "./languages/spanish";
-import { literalGate, splitAlternatives } from "./literal-gate";
+import { type LiteralGate, literalGate, splitAlternatives } from "./literal-gate";
 import { type MatchText, prepareForMatching } from "./match-text";
 import { normaliseForMatching } from "./normalise";
 
@@ -160,7 +160,13 @@ const RULE_SETS: RuleSet[] = [
 const LANGUAGE_RULES = RULE_SETS.flatMap(({ language, rules }) =>
   rules.flatMap((rule) => splitAlternatives(rule.pattern).map((pattern) => ({ ...rule, pattern, language }))),
 );
-const RULE_GATE = literalGate(LANGUAGE_RULES.map((rule) => rule.pattern));
+// Built on first use, not at import: reading every pattern for its literals costs tens of ms, which
+// start-up should not pay (the api warms the gates up right after it listens).
+let ruleGate: LiteralGate | undefined;
+const gate = (): LiteralGate => {
+  ruleGate ??= literalGate(LANGUAGE_RULES.map((rule) => rule.pattern));
+  return ruleGate;
+};
 
 /** The injection categories present in a message (empty: not an injection attempt). */
 export function detectInjection(text: string): InjectionCategory[] {
@@ -180,7 +186,7 @@ export interface InjectionFinding {
 export function findInjections(match: MatchText, original: string): InjectionFinding {
   const found = new Set<InjectionCategory>();
   const languages = new Set<Language>();
-  const mayMatch = RULE_GATE.mayMatch(match.text);
+  const mayMatch = gate().mayMatch(match.text);
   LANGUAGE_RULES.forEach(({ language, category, pattern, alsoNeeds }, index) => {
     if (found.has(category) || mayMatch[index] !== true) return;
     if (!pattern.test(match.text)) return;

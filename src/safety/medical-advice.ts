@@ -21,7 +21,7 @@ import { FRENCH } from "./languages/french";
 import { GERMAN } from "./languages/german";
 import type { AdviceRule } from "./languages/rule-types";
 import { SPANISH } from "./languages/spanish";
-import { literalGate, splitAlternatives } from "./literal-gate";
+import { type LiteralGate, literalGate, splitAlternatives } from "./literal-gate";
 import { type MatchText, prepareForMatching } from "./match-text";
 import {
   CONDITION_SOURCE,
@@ -316,7 +316,13 @@ const LANGUAGE_RULES = RULE_SETS.flatMap(({ language, rules }) =>
     })),
   ),
 );
-const RULE_GATE = literalGate(LANGUAGE_RULES.map((rule) => rule.pattern));
+// Built on first use, not at import: reading every pattern for its literals costs tens of ms, which
+// start-up should not pay (the api warms the gates up right after it listens).
+let ruleGate: LiteralGate | undefined;
+const gate = (): LiteralGate => {
+  ruleGate ??= literalGate(LANGUAGE_RULES.map((rule) => rule.pattern));
+  return ruleGate;
+};
 
 /** The medical-advice categories a message asks about (empty: not an advice request). */
 export function detectMedicalAdviceRequest(text: string): MedicalAdviceCategory[] {
@@ -334,7 +340,7 @@ export function findAdviceRequests(match: MatchText): AdviceFinding {
   const { text } = match;
   const found = new Set<MedicalAdviceCategory>();
   const languages = new Set<Language>();
-  const mayMatch = RULE_GATE.mayMatch(text);
+  const mayMatch = gate().mayMatch(text);
   let hasMedication: boolean | undefined;
   LANGUAGE_RULES.forEach(({ language, category, pattern, needs, needsMedication }, index) => {
     if (found.has(category) || mayMatch[index] !== true) return;

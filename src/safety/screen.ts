@@ -20,3 +20,11 @@ export function screenMessage(text: string, options: { timezone: string }): Scre
     audit: auditEntriesFor(verdict),
   };
 }
+
+/**
+ * Builds Layer 1's lazily prepared rule gates now, off the request path: the api calls it right
+ * after it listens, so neither start-up nor the first user's message pays for them.
+ */
+export function warmUpScreening(): void {
+  screenMessage("How were my readings this week?", { timezone: "UTC" });
+}

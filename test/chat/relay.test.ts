@@ -7,6 +7,7 @@ import { createTurnLogHub, type TurnLogHub } from "../../src/chat/relay";
 import type { SseFrame } from "../../src/chat/sse";
 import { createRedis } from "../../src/infra/redis";
 import { createLogger } from "../../src/observability/logger";
+import { METRICS_OFF } from "../../src/observability/metrics";
 import { startFaultProxy } from "../support/fault-proxy";
 import { type PrivateRedis, startPrivateRedis } from "../support/private-redis";
 
@@ -197,7 +198,10 @@ describe("relay hub", () => {
     const proxy = startFaultProxy(redis.port);
     try {
       const reader = createRedis(`redis://127.0.0.1:${proxy.port}`, 2_000).blockingReader();
-      hub = createTurnLogHub(reader, control, createLogger("error"), { blockMs: 300, stallGraceMs: 300 });
+      hub = createTurnLogHub(reader, control, createLogger("error"), METRICS_OFF, {
+        blockMs: 300,
+        stallGraceMs: 300,
+      });
       const client = collect(hub, "turn:silent");
       const before = await append("turn:silent", 1);
       await client.until(1);

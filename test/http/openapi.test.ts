@@ -77,6 +77,7 @@ function v1Operations(): [string, Operation][] {
 test("/openapi.json documents every route, with optional query parameters marked optional", () => {
   for (const path of [
     "/health",
+    "/metrics",
     "/v1/me",
     "/v1/sessions",
     "/v1/sessions/{id}/messages",
@@ -115,6 +116,8 @@ test("every /v1 operation has an operationId, the API key, the four context head
     }
   }
   expect(doc.paths["/health"]?.get?.security).toEqual([]);
+  expect(doc.paths["/metrics"]?.get?.security).toEqual([]);
+  expect(Object.keys(doc.paths["/metrics"]?.get?.responses?.["200"]?.content ?? {})).toEqual(["text/plain"]);
   expect(doc.servers).toEqual([{ url: "/", description: expect.any(String) }]);
 });
 

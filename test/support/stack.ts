@@ -5,8 +5,10 @@ import { createApp } from "../../src/app";
 import { type Chat, createChat } from "../../src/chat/chat";
 import { type Config, loadConfig } from "../../src/config";
 import { closeDeps, createDeps, type Deps } from "../../src/infra/deps";
+import { TRACING_OFF } from "../../src/infra/tracing";
 import type { LimitOptions } from "../../src/limits";
 import { createLogger } from "../../src/observability/logger";
+import { createMetrics } from "../../src/observability/metrics";
 
 export const TEST_API_KEY = "test-hilo-api-key-0123456789";
 
@@ -42,7 +44,8 @@ export interface TestApp {
 }
 
 export function buildTestApp(overrides: Record<string, string> = {}, limits?: LimitOptions): TestApp {
-  const deps = createDeps(testConfig(overrides));
+  // A registry of its own per app, as a process has: each test reads only what its app recorded.
+  const deps = createDeps(testConfig(overrides), TRACING_OFF, createMetrics());
   const log = createLogger("error");
   const chat = createChat(deps, log);
   const app = createApp({ deps, log, chat, limits });

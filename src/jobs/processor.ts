@@ -1,0 +1,69 @@
+// The one processor every queue runs through: it validates the payload with the queue's schema (an
+// invalid one fails the job at once, with the reason, and is never retried), records the run in
+// background_tasks, logs start and finish with the job id, and lets a handler's error fail the
+// attempt so BullMQ retries it with the queue's backoff.
+import { type Job, UnrecoverableError } from "bullmq";
+import { eq } from "drizzle-orm";
+import { z } from "zod";
+import { backgroundTasks } from "../db/schema";
+import type { Deps } from "../infra/deps";
+import type { Logger } from "../observability/logger";
+import type { QueueDeclaration } from "./queues";
+
+export interface Clock {
+  now(): Date;
+}
+
+export const SYSTEM_CLOCK: Clock = { now: () => new Date() };
+
+export type JobProcessor = (job: Job) => Promise<Record<string, unknown>>;
+
+export function createProcessor(
+  declaration: QueueDeclaration,
+  deps: Deps,
+  log: Logger,
+  clock: Clock = SYSTEM_CLOCK,
+): JobProcessor {
+  const db = deps.appDb.db;
+  return async (job) => {
+    const jobId = job.id ?? "(no id)";
+    const jobLog = log.child({ queue: declaration.name, job_id: jobId, attempt: job.attemptsMade + 1 });
+    const runId = Bun.randomUUIDv7();
+    const startedAt = clock.now();
+    // Written before the handler starts, so a worker that dies mid-job leaves a `running` row behind.
+    await db.insert(backgroundTasks).values({
+      id: runId,
+      kind: declaration.name,
+      status: "running",
+      params: { job_id: jobId, attempt: job.attemptsMade + 1, payload: job.data },
+      startedAt,
+    });
+    const finish = async (status: "done" | "failed", fields: { result?: unknown; error?: string }) => {
+      await db
+        .update(backgroundTasks)
+        .set({ status, ...fields, finishedAt: clock.now() })
+        .where(eq(backgroundTasks.id, runId));
+    };
+
+    const parsed = declaration.payload.safeParse(job.data);
+    if (!parsed.success) {
+      const reason = `invalid payload: ${z.prettifyError(parsed.error).replace(/\s*\n\s*/g, " ")}`;
+      jobLog.error("job rejected", { reason });
+      await finish("failed", { error: reason });
+      throw new UnrecoverableError(reason);
+    }
+
+    jobLog.info("job started");
+    try {
+      const result = await declaration.handle(parsed.data, { deps, log: jobLog, jobId, now: startedAt });
+      await finish("done", { result });
+      jobLog.info("job finished", { ms: clock.now().getTime() - startedAt.getTime(), result });
+      return result;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      jobLog.error("job failed", { error });
+      await finish("failed", { error: message });
+      throw error;
+    }
+  };
+}

@@ -1,0 +1,42 @@
+// Every schedule the scheduler's leader fires, declared in one list: a cron expression read in UTC,
+// the queue it enqueues into, and a job id made from the period alone, so every fire of the same
+// period (a double fire, a restart, a catch-up) is the same BullMQ job and runs once.
+import { claimRetentionQueue } from "./queues";
+
+export interface ScheduleDeclaration {
+  readonly name: string;
+  /** Five fields (or six, with seconds), always read in UTC. */
+  readonly cron: string;
+  readonly queue: string;
+  /** Deterministic: BullMQ ignores a second add with an id it already holds. */
+  jobId(period: Date): string;
+  payload(period: Date): unknown;
+}
+
+/** `2026-12-06`: the period key of a daily schedule. */
+export function utcDay(period: Date): string {
+  return period.toISOString().slice(0, 10);
+}
+
+/**
+ * `20261206T033000Z`: a period key down to the second. BullMQ refuses job ids with one `:` in them,
+ * so ids join name and period with `@` and keys carry no colons.
+ */
+export function utcSecond(period: Date): string {
+  return period
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d{3}/, "");
+}
+
+export const claimRetentionSchedule: ScheduleDeclaration = {
+  name: "claim-retention",
+  // 03:30 UTC: the quietest hour of our users' evenings in the Americas and nights in Europe, and
+  // after the 02:00 goal sweep.
+  cron: "30 3 * * *",
+  queue: claimRetentionQueue.name,
+  jobId: (period) => `claim-retention@${utcDay(period)}`,
+  payload: (period) => ({ period: utcDay(period) }),
+};
+
+export const SCHEDULES: readonly ScheduleDeclaration[] = [claimRetentionSchedule];
