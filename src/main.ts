@@ -11,12 +11,14 @@ Usage: hilo <command>
 
 Commands:
   api         serve the HTTP + SSE API (PORT, default 8080)
-  worker      consume the background job queues (claim retention); --queues a,b limits them
-  scheduler   fire the cron schedules (claim retention 03:30 UTC) while leader (Redis lock)
+  worker      consume the background job queues (claim retention, daily report); --queues a,b limits them
+  scheduler   fire the cron schedules (claim retention 03:30, daily report 07:00 UTC) while leader (Redis lock)
   migrate     apply App MySQL migrations embedded in this binary; ensure the FAQ tables
   faq-ingest  load the FAQ from a CSV file, embedding only new or changed rows (hilo faq-ingest --help)
   guard       run safety Layers 1 and 3 over JSON lines on stdin, offline; --model adds the model guard
   tools       list the agent's tools or run one for a user (hilo tools --help)
+  report      print the daily report of a UTC day (hilo report --date YYYY-MM-DD)
+  jobs        hilo jobs status: each schedule's last run and whether it is overdue (exit 1 if one is)
 
 Options:
   -h, --help     show this help
@@ -33,6 +35,8 @@ async function main(argv: string[]): Promise<void> {
       return runService("worker", (await import("./cli/worker")).workerService(argv.slice(1)));
     case "scheduler":
       return runService("scheduler", (await import("./cli/scheduler")).startScheduler);
+    case "jobs":
+      return (await import("./cli/jobs")).runJobsCommand(argv.slice(1));
     case "migrate":
       return (await import("./cli/migrate")).runMigrate();
     case "guard":
@@ -41,6 +45,8 @@ async function main(argv: string[]): Promise<void> {
       return (await import("./cli/faq-ingest")).runFaqIngestCommand(argv.slice(1));
     case "tools":
       return (await import("./cli/tools")).runToolsCommand(argv.slice(1));
+    case "report":
+      return (await import("./cli/report")).runReportCommand(argv.slice(1));
     case "-v":
     case "--version":
       console.log(VERSION);

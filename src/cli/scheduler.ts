@@ -1,6 +1,11 @@
-// `hilo scheduler`: exactly one active leader fires the declared schedules (src/jobs/schedules.ts).
-// Standbys retry every heartbeat; a leader that cannot renew its lock stops its crons and exits ≠ 0
-// rather than risk a split brain (the deterministic job ids make even a split second of one safe).
+// `hilo scheduler`: exactly one active leader fires the declared schedules (src/jobs/schedules.ts)
+// and runs the health monitor every minute. Standbys retry every heartbeat; a leader that cannot
+// renew its lock stops its crons and exits ≠ 0 rather than risk a split brain (the deterministic job
+// ids make even a split second of one safe, and the monitor's state swap makes its alerts safe).
+import { probeDeps } from "../infra/deps";
+import { createHealthMonitor, startMonitorLoop } from "../jobs/health-monitor";
+import { createNotifier } from "../jobs/notifier";
+import { createJobProducer } from "../jobs/producer";
 import { QUEUES } from "../jobs/queues";
 import { startScheduler as startSchedules } from "../jobs/scheduler";
 import { SCHEDULES } from "../jobs/schedules";
@@ -15,5 +20,28 @@ export const startScheduler: StartService = async (deps, log) => {
     schedules: SCHEDULES,
     queues: QUEUES,
   });
-  return { done: scheduler.done, stop: scheduler.stop };
+  // The monitor runs here, not as a queued job: it watches the queues and the workers, so it must not
+  // depend on a worker being up and a queue being drained to run.
+  const producer = createJobProducer(deps.redis.redis);
+  const monitor = createHealthMonitor({
+    redis: deps.redis.redis,
+    log: log.child({ component: "health-monitor" }),
+    notifier: createNotifier(deps.config.HILO_ALERT_WEBHOOK_URL, log.child({ component: "alerts" })),
+    sources: {
+      probe: () => probeDeps(deps),
+      producer,
+      queues: QUEUES,
+      db: deps.appDb.db,
+      schedules: SCHEDULES,
+    },
+  });
+  const monitorLoop = startMonitorLoop(monitor, scheduler.isLeader, log);
+  return {
+    done: scheduler.done,
+    stop: async () => {
+      await monitorLoop.stop();
+      await scheduler.stop();
+      await producer.close();
+    },
+  };
 };

@@ -107,6 +107,9 @@ export const configSchema = z
     HILO_CLAIM_RETENTION_DAYS: int(1, 3_650).default(30),
     // The model endpoint is checked at start; set false where egress to it is not allowed at boot.
     HILO_CHECK_MODEL_AT_START: flag.default(true),
+    // Where the scheduler's health monitor posts its alerts ({"text": …}, Slack-compatible incoming
+    // webhook). Unset: alerts are only logged.
+    HILO_ALERT_WEBHOOK_URL: url(["http", "https"]).optional(),
 
     LANGFUSE_PUBLIC_KEY: z.string().min(1).optional(),
     LANGFUSE_SECRET_KEY: z.string().min(1).optional(),

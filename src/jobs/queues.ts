@@ -5,6 +5,8 @@ import { z } from "zod";
 import type { Deps } from "../infra/deps";
 import type { Logger } from "../observability/logger";
 import { runClaimRetention } from "./claim-retention";
+import { computeDailyReport, DAILY_REPORT_KIND, formatDailyReport, isUtcDay } from "./daily-report";
+import { createNotifier } from "./notifier";
 
 /** What a handler gets besides its payload: the process's clients, a logger bound to the job, the time. */
 export interface JobContext {
@@ -51,7 +53,26 @@ export const claimRetentionQueue = defineQueue({
   handle: async (_payload, ctx) => ({ ...(await runClaimRetention(ctx.deps, ctx.log, { now: ctx.now })) }),
 });
 
-export const QUEUES: readonly QueueDeclaration[] = [claimRetentionQueue];
+export const dailyReportQueue = defineQueue({
+  name: DAILY_REPORT_KIND,
+  // One at a time: the report is a handful of grouped reads, and two would compute the same thing.
+  concurrency: 1,
+  // Read-only, so retrying is always safe; three tries ride out a database blip.
+  attempts: 3,
+  // 1 min, then 2 min: the report is due in the morning, not to the second.
+  backoff: { type: "exponential", delayMs: 60_000 },
+  // The reads take well under a second; 60 s only bounds how long a dead worker's job waits.
+  lockDurationMs: 60_000,
+  payload: z.strictObject({ day: utcDaySchema.refine(isUtcDay, "must be a real calendar day") }),
+  handle: async ({ day }, ctx) => {
+    const report = await computeDailyReport(ctx.deps, day);
+    // Sent through the alert notifier (logged only when no webhook is set); it never throws.
+    await createNotifier(ctx.deps.config.HILO_ALERT_WEBHOOK_URL, ctx.log).notify(formatDailyReport(report));
+    return { ...report };
+  },
+});
+
+export const QUEUES: readonly QueueDeclaration[] = [claimRetentionQueue, dailyReportQueue];
 
 export function findQueue(name: string, queues: readonly QueueDeclaration[] = QUEUES): QueueDeclaration {
   const queue = queues.find((candidate) => candidate.name === name);

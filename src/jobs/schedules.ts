@@ -1,7 +1,8 @@
 // Every schedule the scheduler's leader fires, declared in one list: a cron expression read in UTC,
 // the queue it enqueues into, and a job id made from the period alone, so every fire of the same
 // period (a double fire, a restart, a catch-up) is the same BullMQ job and runs once.
-import { claimRetentionQueue } from "./queues";
+import { previousUtcDay } from "./daily-report";
+import { claimRetentionQueue, dailyReportQueue } from "./queues";
 
 export interface ScheduleDeclaration {
   readonly name: string;
@@ -39,4 +40,14 @@ export const claimRetentionSchedule: ScheduleDeclaration = {
   payload: (period) => ({ period: utcDay(period) }),
 };
 
-export const SCHEDULES: readonly ScheduleDeclaration[] = [claimRetentionSchedule];
+export const dailyReportSchedule: ScheduleDeclaration = {
+  name: "daily-report",
+  // 07:00 UTC: the previous UTC day is complete, and claim retention (03:30) has long finished.
+  cron: "0 7 * * *",
+  queue: dailyReportQueue.name,
+  // Named for the day reported on, not the day it runs.
+  jobId: (period) => `daily-report@${previousUtcDay(period)}`,
+  payload: (period) => ({ day: previousUtcDay(period) }),
+};
+
+export const SCHEDULES: readonly ScheduleDeclaration[] = [claimRetentionSchedule, dailyReportSchedule];

@@ -191,7 +191,7 @@ describe("worker", () => {
 
 describe("hilo worker --queues", () => {
   test.each([
-    [[], ["claim-retention"]],
+    [[], ["claim-retention", "daily-report"]],
     [["--queues", "claim-retention"], ["claim-retention"]],
     [["--queues=claim-retention,"], ["claim-retention"]],
   ])("%j consumes %j", (argv, names) => {
