@@ -5,7 +5,7 @@ import { createChat } from "../chat/chat";
 import { startReconciler } from "../chat/reconciler";
 import { errorResponse } from "../http/errors";
 import type { StartService } from "../lifecycle/run";
-import { serveMetrics } from "../observability/metrics";
+import { serveMetricsPort } from "../observability/metrics";
 import { warmUpScreening } from "../safety/screen";
 
 const BUN_BODY_BACKSTOP_BYTES = 1024 * 1024 * 1024;
@@ -39,12 +39,11 @@ export const startApi: StartService = async (deps, log) => {
   // Off the start-up path, before any user's message can need them.
   setTimeout(warmUpScreening, 0);
   // Its own port, for Prometheus only: the load balancer must never route to it (README, Metrics).
-  const metricsServer =
-    config.HILO_METRICS_PORT === undefined
-      ? null
-      : serveMetrics(deps.metrics, { hostname: config.HOST, port: config.HILO_METRICS_PORT });
-  if (metricsServer)
-    log.info("metrics listening", { url: `http://${config.HOST}:${metricsServer.port}/metrics` });
+  const metricsServer = serveMetricsPort(
+    deps.metrics,
+    { hostname: config.HOST, port: config.HILO_METRICS_PORT },
+    log,
+  );
   return {
     stop: async () => {
       reconciler.stop();

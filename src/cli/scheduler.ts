@@ -5,13 +5,21 @@
 import { probeDeps } from "../infra/deps";
 import { createHealthMonitor, startMonitorLoop } from "../jobs/health-monitor";
 import { createNotifier } from "../jobs/notifier";
-import { createJobProducer } from "../jobs/producer";
+import { createJobProducer, watchQueueCounts } from "../jobs/producer";
 import { QUEUES } from "../jobs/queues";
 import { startScheduler as startSchedules } from "../jobs/scheduler";
 import { SCHEDULES } from "../jobs/schedules";
 import type { StartService } from "../lifecycle/run";
+import { serveMetricsPort } from "../observability/metrics";
 
 export const startScheduler: StartService = async (deps, log) => {
+  // No HTTP server here: /metrics only on HILO_METRICS_PORT, and not at all when it is unset. Bound
+  // first, so a port in use fails the start before the lock is taken.
+  const metricsServer = serveMetricsPort(
+    deps.metrics,
+    { hostname: deps.config.HOST, port: deps.config.HILO_METRICS_PORT },
+    log,
+  );
   // The process's ioredis client holds the lock and enqueues: its commands fail fast while Redis is
   // away, which is what a leader needs (it stands down) and a fire can afford (the catch-up refires).
   const scheduler = await startSchedules({
@@ -36,12 +44,16 @@ export const startScheduler: StartService = async (deps, log) => {
     },
   });
   const monitorLoop = startMonitorLoop(monitor, scheduler.isLeader, log);
+  // Every queue's counts, on leader and standby alike: they do not depend on a worker being up.
+  const unwatch = watchQueueCounts(deps.metrics, producer, QUEUES);
   return {
     done: scheduler.done,
     stop: async () => {
       await monitorLoop.stop();
       await scheduler.stop();
+      unwatch();
       await producer.close();
+      await metricsServer?.stop(true);
     },
   };
 };

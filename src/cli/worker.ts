@@ -2,9 +2,12 @@
 // --queues names some. SIGTERM stops fetching and lets the jobs in flight finish within
 // HILO_SHUTDOWN_GRACE_MS (the lifecycle bounds stop()).
 import { parseArgs } from "node:util";
+import type { Deps } from "../infra/deps";
 import { QUEUES, type QueueDeclaration } from "../jobs/queues";
-import { startJobWorkers } from "../jobs/worker";
-import type { StartService } from "../lifecycle/run";
+import { type JobWorkerOptions, startJobWorkers } from "../jobs/worker";
+import type { RunningService, StartService } from "../lifecycle/run";
+import type { Logger } from "../observability/logger";
+import { serveMetricsPort } from "../observability/metrics";
 
 const EXIT_USAGE = 64;
 
@@ -46,5 +49,32 @@ export function workerService(argv: string[]): StartService {
     process.stderr.write(`hilo worker: ${error.message}\n\n${WORKER_USAGE}\n`);
     process.exit(EXIT_USAGE);
   }
-  return async (deps, log) => startJobWorkers({ deps, log, queues });
+  return async (deps, log) => startWorkerProcess(deps, log, queues);
+}
+
+/**
+ * The worker process's services: the queue consumers and, when HILO_METRICS_PORT is set, the /metrics
+ * listener. `overrides` (a Redis URL, a key prefix) are for tests.
+ */
+export async function startWorkerProcess(
+  deps: Deps,
+  log: Logger,
+  queues: readonly QueueDeclaration[],
+  overrides: Pick<JobWorkerOptions, "redisUrl" | "prefix"> = {},
+): Promise<RunningService> {
+  // No HTTP server here: /metrics only on HILO_METRICS_PORT, and not at all when it is unset. Bound
+  // first, so a port in use fails the start before any job is taken.
+  const metricsServer = serveMetricsPort(
+    deps.metrics,
+    { hostname: deps.config.HOST, port: deps.config.HILO_METRICS_PORT },
+    log,
+  );
+  const workers = startJobWorkers({ deps, log, queues, ...overrides });
+  return {
+    stop: async () => {
+      await workers.stop();
+      // Last, so a scrape during the drain still sees the jobs finishing.
+      await metricsServer?.stop(true);
+    },
+  };
 }

@@ -33,7 +33,9 @@ export const configSchema = z
     HOST: z.string().min(1).default("0.0.0.0"),
     PORT: int(1, 65535).default(8080),
     // Unset: GET /metrics is served on PORT. Set: only a separate listener on this port serves it (and
-    // PORT answers /metrics 404), so a load balancer that routes to PORT alone never exposes it.
+    // PORT answers /metrics 404), so a load balancer that routes to PORT alone never exposes it. The
+    // worker and the scheduler have no HTTP server: they serve /metrics on this port when it is set
+    // and nowhere when it is unset (each process on one host needs a port of its own).
     HILO_METRICS_PORT: int(1, 65535).optional(),
     HILO_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 

@@ -1,6 +1,6 @@
 // The one processor every queue runs through: it validates the payload with the queue's schema (an
 // invalid one fails the job at once, with the reason, and is never retried), records the run in
-// background_tasks, logs start and finish with the job id, and lets a handler's error fail the
+// background_tasks, times it (hilo_job_duration_seconds), logs start and finish with the job id, and lets a handler's error fail the
 // attempt so BullMQ retries it with the queue's backoff.
 import { type Job, UnrecoverableError } from "bullmq";
 import { eq } from "drizzle-orm";
@@ -30,6 +30,7 @@ export function createProcessor(
     const jobLog = log.child({ queue: declaration.name, job_id: jobId, attempt: job.attemptsMade + 1 });
     const runId = Bun.randomUUIDv7();
     const startedAt = clock.now();
+    const startedMs = performance.now();
     // Written before the handler starts, so a worker that dies mid-job leaves a `running` row behind.
     await db.insert(backgroundTasks).values({
       id: runId,
@@ -39,6 +40,7 @@ export function createProcessor(
       startedAt,
     });
     const finish = async (status: "done" | "failed", fields: { result?: unknown; error?: string }) => {
+      deps.metrics.jobFinished(declaration.name, status, (performance.now() - startedMs) / 1000);
       await db
         .update(backgroundTasks)
         .set({ status, ...fields, finishedAt: clock.now() })

@@ -3,6 +3,7 @@
 // rest while the job is still held, which the retention below guarantees for days).
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
+import { type Metrics, QUEUE_STATES } from "../observability/metrics";
 import type { QueueDeclaration } from "./queues";
 
 /** Every BullMQ key of ours starts with this, apart from the api's and the scheduler's own keys. */
@@ -50,4 +51,18 @@ export function createJobProducer(connection: Redis, prefix = JOBS_PREFIX): JobP
       await Promise.all([...open.values()].map((queue) => queue.close()));
     },
   };
+}
+
+/** Reports these queues' counts in hilo_queue_jobs at each scrape; the returned function stops it. */
+export function watchQueueCounts(
+  metrics: Metrics,
+  producer: JobProducer,
+  queues: readonly QueueDeclaration[],
+): () => void {
+  const byName = new Map(queues.map((queue) => [queue.name, queue]));
+  return metrics.watchQueues([...byName.keys()], async (name) => {
+    const declaration = byName.get(name);
+    if (!declaration) throw new Error(`queue ${name} is not watched`);
+    return producer.queue(declaration).getJobCounts(...QUEUE_STATES);
+  });
 }

@@ -7,7 +7,7 @@ import { Redis } from "ioredis";
 import type { Deps } from "../infra/deps";
 import type { Logger } from "../observability/logger";
 import { type Clock, createProcessor } from "./processor";
-import { JOBS_PREFIX } from "./producer";
+import { createJobProducer, JOBS_PREFIX, watchQueueCounts } from "./producer";
 import type { QueueDeclaration } from "./queues";
 
 export interface JobWorkers {
@@ -43,6 +43,10 @@ export function startJobWorkers(options: JobWorkerOptions): JobWorkers {
     );
     return worker;
   });
+  // hilo_queue_jobs for the queues this process consumes, read at each scrape through the process's
+  // fail-fast client, so a scrape while Redis is away answers at once with the last counts.
+  const counts = createJobProducer(deps.redis.redis, options.prefix ?? JOBS_PREFIX);
+  const unwatch = watchQueueCounts(deps.metrics, counts, options.queues);
   log.info("consuming queues", {
     queues: options.queues.map((queue) => ({ name: queue.name, concurrency: queue.concurrency })),
   });
@@ -51,6 +55,8 @@ export function startJobWorkers(options: JobWorkerOptions): JobWorkers {
       // Every queue stops fetching first, so no queue starts a job while another drains.
       await Promise.all(workers.map((worker) => worker.pause(true)));
       await Promise.all(workers.map((worker) => worker.close()));
+      unwatch();
+      await counts.close();
       await connection.quit().catch(() => connection.disconnect());
     },
   };

@@ -120,6 +120,9 @@ describe("GET /metrics", () => {
       hilo_sse_streams_open: "gauge",
       hilo_relay_read_seconds: "histogram",
       hilo_safety_decisions_total: "counter",
+      // Declared in every process; the api runs no job and watches no queue, so they have no series.
+      hilo_job_duration_seconds: "histogram",
+      hilo_queue_jobs: "gauge",
     });
     const hiloSamples = exposition.samples.filter((sample) => sample.name.startsWith("hilo_"));
     expect(hiloSamples.length).toBe(exposition.samples.length);
