@@ -31,6 +31,9 @@ export function createJobProducer(connection: Redis, prefix = JOBS_PREFIX): JobP
     let queue = open.get(declaration.name);
     if (!queue) {
       queue = new Queue(declaration.name, { connection, prefix });
+      // A lost connection surfaces where it matters (an enqueue rejects, the scheduler stands down);
+      // without a listener each reconnect attempt prints a raw stack outside the JSON log.
+      queue.on("error", () => {});
       open.set(declaration.name, queue);
     }
     return queue;
