@@ -3,7 +3,7 @@
 // (status, attempt), so two retries can never both run, and a stale producer can never overwrite
 // the outcome of a newer attempt.
 import { createHash } from "node:crypto";
-import { and, eq, lt, sql } from "drizzle-orm";
+import { and, eq, lt, or, sql } from "drizzle-orm";
 import { turnClaims } from "../db/schema";
 import type { AppDb } from "../infra/app-db";
 
@@ -60,6 +60,7 @@ export async function claimTurn(
       status: "running",
       attempt: existing.attempt + 1,
       heartbeatAt: sql`CURRENT_TIMESTAMP(3)`,
+      attemptStartedAt: sql`CURRENT_TIMESTAMP(3)`,
       failureReason: null,
       finishedAt: null,
     })
@@ -147,13 +148,33 @@ export async function failClaim(
   return affectedRows(result) === 1;
 }
 
-/** Running claims whose producer has not heartbeaten since `staleBefore`. */
-export async function findOrphanedClaims(db: AppDb, staleBefore: Date, limit: number) {
-  return db
-    .select({ id: turnClaims.id, attempt: turnClaims.attempt })
+/**
+ * Running claims whose producer is gone (no heartbeat since `staleBefore`) or hung (its attempt
+ * started before `startedBefore`, long past any turn's budget, though something still heartbeats).
+ */
+export async function findOrphanedClaims(
+  db: AppDb,
+  cutoffs: { staleBefore: Date; startedBefore: Date },
+  limit: number,
+): Promise<{ id: string; attempt: number; hung: boolean }[]> {
+  const rows = await db
+    .select({ id: turnClaims.id, attempt: turnClaims.attempt, heartbeatAt: turnClaims.heartbeatAt })
     .from(turnClaims)
-    .where(and(eq(turnClaims.status, "running"), lt(turnClaims.heartbeatAt, staleBefore)))
+    .where(
+      and(
+        eq(turnClaims.status, "running"),
+        or(
+          lt(turnClaims.heartbeatAt, cutoffs.staleBefore),
+          lt(turnClaims.attemptStartedAt, cutoffs.startedBefore),
+        ),
+      ),
+    )
     .limit(limit);
+  return rows.map((row) => ({
+    id: row.id,
+    attempt: row.attempt,
+    hung: row.heartbeatAt.getTime() >= cutoffs.staleBefore.getTime(),
+  }));
 }
 
 function isDuplicateKey(error: unknown): boolean {

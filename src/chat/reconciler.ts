@@ -10,15 +10,29 @@ import { createTurnLogWriter, turnLogKey } from "./turn-log";
 
 /** Three missed heartbeats: long enough to ride out a slow database, short enough for a user. */
 export const ORPHAN_AFTER_MS = 3 * HEARTBEAT_INTERVAL_MS;
+
+/**
+ * How long an attempt may stay running at all: the turn budget aborts the agent, and only the final
+ * writes come after it, so one orphan period of grace on top means the producer is hung.
+ */
+export function hungAfterMs(turnBudgetMs: number): number {
+  return turnBudgetMs + ORPHAN_AFTER_MS;
+}
 export const RECONCILE_INTERVAL_MS = 10_000;
 const RECONCILE_BATCH = 200;
 
 export async function reconcileOrphanedClaims(deps: Deps, log: Logger, now = new Date()): Promise<number> {
   const db = deps.appDb.db;
-  const orphans = await findOrphanedClaims(db, new Date(now.getTime() - ORPHAN_AFTER_MS), RECONCILE_BATCH);
+  const cutoffs = {
+    staleBefore: new Date(now.getTime() - ORPHAN_AFTER_MS),
+    startedBefore: new Date(now.getTime() - hungAfterMs(deps.config.HILO_TURN_BUDGET_MS)),
+  };
+  const orphans = await findOrphanedClaims(db, cutoffs, RECONCILE_BATCH);
   let reconciled = 0;
   for (const orphan of orphans) {
-    if (!(await failClaim(db, orphan.id, orphan.attempt, "producer_lost"))) continue;
+    // A hung producer that wakes up later finds its claim failed at its next heartbeat and stops.
+    const reason = orphan.hung ? "producer_hung" : "producer_lost";
+    if (!(await failClaim(db, orphan.id, orphan.attempt, reason))) continue;
     reconciled++;
     const key = turnLogKey(orphan.id, orphan.attempt);
     const turnLog = createTurnLogWriter(deps.redis.streams, key, orphan.id, "r");

@@ -17,6 +17,8 @@ export interface LeaderLock {
   tryAcquire(): Promise<boolean>;
   /** False when the lock is no longer ours. */
   renew(): Promise<boolean>;
+  /** Milliseconds until the current holder's lock expires; null when nobody holds it. */
+  remainingMs(): Promise<number | null>;
   release(): Promise<void>;
 }
 
@@ -26,6 +28,10 @@ export function createLeaderLock(redis: Redis, key: string, ttlMs = LEADER_TTL_M
     token,
     tryAcquire: async () => (await redis.set(key, token, "PX", ttlMs, "NX")) === "OK",
     renew: async () => Number(await redis.eval(RENEW_IF_OURS, 1, key, token, String(ttlMs))) === 1,
+    remainingMs: async () => {
+      const ttl = await redis.pttl(key);
+      return ttl >= 0 ? ttl : null;
+    },
     release: async () => {
       await redis.eval(RELEASE_IF_OURS, 1, key, token);
     },

@@ -12,6 +12,8 @@ import { findQueue, type QueueDeclaration } from "./queues";
 import type { ScheduleDeclaration } from "./schedules";
 
 export const SCHEDULER_LOCK_KEY = "hilo:scheduler:leader";
+/** After the holder's lock expires: enough for Redis to have dropped the key, small beside the TTL. */
+const EXPIRY_RETRY_SLACK_MS = 25;
 
 /** The latest time the cron matches at or before `at`, or null when it never did. */
 export function latestPeriod(cron: string, at: Date): Date | null {
@@ -111,14 +113,28 @@ export async function startScheduler(options: SchedulerOptions): Promise<Running
     endService();
   };
 
+  const heartbeatMs = options.heartbeatMs ?? LEADER_HEARTBEAT_MS;
+  // A standby also tries the moment the holder's lock expires when that comes before its next
+  // heartbeat, so a dead leader is replaced within the lock's TTL, not TTL plus a heartbeat.
+  let expiryRetry: Timer | undefined;
+  const retryAtExpiry = async () => {
+    const remaining = await lock.remainingMs();
+    if (remaining === null || remaining >= heartbeatMs || stopped) return;
+    clearTimeout(expiryRetry);
+    expiryRetry = setTimeout(() => void tick(), remaining + EXPIRY_RETRY_SLACK_MS);
+  };
+
   const tick = async () => {
     if (stopped) return;
     try {
       if (!leader) {
         leader = await lock.tryAcquire();
         if (leader) {
+          clearTimeout(expiryRetry);
           log.info("became scheduler leader");
           await lead();
+        } else {
+          await retryAtExpiry();
         }
         return;
       }
@@ -131,7 +147,7 @@ export async function startScheduler(options: SchedulerOptions): Promise<Running
   };
   await tick();
   if (!leader) log.info("another scheduler leads; standing by");
-  const timer = setInterval(() => void tick(), options.heartbeatMs ?? LEADER_HEARTBEAT_MS);
+  const timer = setInterval(() => void tick(), heartbeatMs);
 
   return {
     done,
@@ -140,6 +156,7 @@ export async function startScheduler(options: SchedulerOptions): Promise<Running
     stop: async () => {
       stopped = true;
       clearInterval(timer);
+      clearTimeout(expiryRetry);
       for (const cron of crons) cron.stop();
       crons = [];
       if (leader) await lock.release();

@@ -26,7 +26,7 @@ async function seedClaim(
   userId: string,
   key: string,
   status: Status,
-  times: { created: string; finished?: string; heartbeat?: string },
+  times: { created: string; finished?: string; heartbeat?: string; attemptStarted?: string },
 ): Promise<void> {
   await db.insert(turnClaims).values({
     id: Bun.randomUUIDv7(),
@@ -37,6 +37,7 @@ async function seedClaim(
     status,
     createdAt: new Date(times.created),
     heartbeatAt: new Date(times.heartbeat ?? times.created),
+    attemptStartedAt: new Date(times.attemptStarted ?? times.created),
     finishedAt: times.finished ? new Date(times.finished) : null,
   });
 }
@@ -60,10 +61,11 @@ describe("claim retention", () => {
         finished: `2001-01-${day}T10:00:05Z`,
       });
     }
-    // Old, but its producer heartbeat a few seconds ago: a long turn still running.
+    // Old, but re-run half a minute ago and heartbeating: a turn still running.
     await seedClaim(userId, "running", "running", {
       created: "2001-01-02T10:00:00Z",
       heartbeat: "2001-02-28T23:59:55Z",
+      attemptStarted: "2001-02-28T23:59:30Z",
     });
     // Created before the cutoff but finished after it (a failed turn re-run later): kept.
     await seedClaim(userId, "rerun", "done", {
@@ -99,5 +101,25 @@ describe("claim retention", () => {
     const result = await runClaimRetention(deps, log, { now: NOW });
     expect(result.reconciled).toBe(1);
     expect(await claimsOf(userId)).toEqual([{ key: "stuck", status: "failed", reason: "producer_lost" }]);
+  });
+
+  test("a claim still heartbeating long past the turn budget is hung: failed, while a young one stays", async () => {
+    const userId = newUserId("retention");
+    users.push(userId);
+    // Default budget 60 s + 15 s of grace: started 2 min ago is hung, 30 s ago is a live turn.
+    await seedClaim(userId, "hung", "running", {
+      created: "2001-02-28T23:58:00Z",
+      heartbeat: "2001-02-28T23:59:58Z",
+    });
+    await seedClaim(userId, "young", "running", {
+      created: "2001-02-28T23:59:30Z",
+      heartbeat: "2001-02-28T23:59:58Z",
+    });
+    const result = await runClaimRetention(deps, log, { now: NOW });
+    expect(result.reconciled).toBe(1);
+    expect(await claimsOf(userId)).toEqual([
+      { key: "hung", status: "failed", reason: "producer_hung" },
+      { key: "young", status: "running", reason: null },
+    ]);
   });
 });

@@ -86,8 +86,9 @@ test("a SIGKILLed leader: the standby leads within the TTL and fires each next t
 
   await standby.waitFor(" catch-up", TTL_MS + 3_000);
   const tookOverMs = Date.now() - killedAt;
-  // The lock lapses at most a TTL after the kill; the standby tries every heartbeat.
-  expect(tookOverMs).toBeLessThanOrEqual(TTL_MS + HEARTBEAT_MS + 1_000);
+  // The lock lapses at most a TTL after the kill, and the standby tries the moment it does (1 s of
+  // slack for starting a process on a loaded machine).
+  expect(tookOverMs).toBeLessThanOrEqual(TTL_MS + 1_000);
   await until(
     () => firesOf(standby).filter((fire) => !fire.catchUp).length >= 2,
     5_000,

@@ -149,4 +149,33 @@ describe("leadership", () => {
       await standby.stop();
     }
   });
+
+  test("a standby takes over the moment a dead leader's lock expires, not at its next heartbeat", async () => {
+    const prefix = uniquePrefix();
+    const lockKey = `${prefix}:leader`;
+    const queue = recordingQueue("ticks", []);
+    cleanups.push(() => removeQueue(redis, prefix, queue.name));
+    // A leader that died 29.4 s into production's 30 s TTL: 600 ms of its lock are left.
+    await redis.set(lockKey, "dead-leader", "PX", 600);
+    const standby = await startScheduler({
+      redis,
+      log,
+      schedules: [everySecond(queue.name)],
+      queues: [queue],
+      prefix,
+      lockKey,
+      // Production's heartbeat: without the retry at expiry the standby would wait 10 s.
+      heartbeatMs: 10_000,
+      lockTtlMs: 30_000,
+    });
+    try {
+      expect(standby.isLeader()).toBe(false);
+      const started = Date.now();
+      while (!standby.isLeader() && Date.now() - started < 5_000) await Bun.sleep(20);
+      expect(standby.isLeader()).toBe(true);
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      await standby.stop();
+    }
+  });
 });

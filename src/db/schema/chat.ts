@@ -60,6 +60,9 @@ export const turnClaims = mysqlTable(
     answer: mediumtext("answer"),
     failureReason: varchar("failure_reason", { length: 255 }),
     heartbeatAt: utc("heartbeat_at").notNull().default(sql`CURRENT_TIMESTAMP(3)`),
+    // When the current attempt started: a producer still heartbeating long past the turn budget is
+    // hung, and the reconciler fails it by this column (the heartbeat alone would keep it forever).
+    attemptStartedAt: utc("attempt_started_at").notNull().default(sql`CURRENT_TIMESTAMP(3)`),
     createdAt: utc("created_at").notNull().default(sql`CURRENT_TIMESTAMP(3)`),
     finishedAt: utc("finished_at"),
   },

@@ -1,0 +1,1 @@
+ALTER TABLE `turn_claims` ADD `attempt_started_at` datetime(3) DEFAULT CURRENT_TIMESTAMP(3) NOT NULL;
