@@ -2,6 +2,10 @@
 import m0 from "./0000_init.sql" with { type: "text" };
 import m1 from "./0001_exact_ids.sql" with { type: "text" };
 import m2 from "./0002_claim_attempt_start.sql" with { type: "text" };
+import m3 from "./0003_intercom_handover_replies.sql" with { type: "text" };
+import m4 from "./0004_daily_stats_goal_errors.sql" with { type: "text" };
+import m5 from "./0005_dev_console_qa.sql" with { type: "text" };
+import m6 from "./0006_goal_decided_at.sql" with { type: "text" };
 
 export interface EmbeddedMigration {
   tag: string;
@@ -14,4 +18,8 @@ export const migrations: EmbeddedMigration[] = [
   { tag: "0000_init", when: 1795522052432, breakpoints: true, sql: m0 },
   { tag: "0001_exact_ids", when: 1796598602148, breakpoints: true, sql: m1 },
   { tag: "0002_claim_attempt_start", when: 1796606883362, breakpoints: true, sql: m2 },
+  { tag: "0003_intercom_handover_replies", when: 1796607000974, breakpoints: true, sql: m3 },
+  { tag: "0004_daily_stats_goal_errors", when: 1796607028904, breakpoints: true, sql: m4 },
+  { tag: "0005_dev_console_qa", when: 1796607034500, breakpoints: true, sql: m5 },
+  { tag: "0006_goal_decided_at", when: 1796607104878, breakpoints: true, sql: m6 },
 ];

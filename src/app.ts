@@ -4,8 +4,13 @@ import { Elysia } from "elysia";
 import { z } from "zod";
 import type { Chat } from "./chat/chat";
 import { chatRoutes } from "./chat/routes";
+import { consoleRoutes } from "./console";
+import { type DevRouteOptions, devRoutes } from "./dev/routes";
+import { isQaUpload, QA_UPLOAD_MAX_BYTES, readQaUpload } from "./dev/upload";
 import { AppError, rateLimited, retryAfterSeconds } from "./errors";
-import { readJsonBody, requestPath } from "./http/body";
+import { goalRoutes } from "./goals/routes";
+import { handoverRoutes, INTERCOM_WEBHOOK_PATH, intercomSettings, intercomWebhookRoutes } from "./handover";
+import { readJsonBody, readRawBody, requestPath } from "./http/body";
 import { errorBody, errorHeaders, errorResponse, HTTP_STATUS } from "./http/errors";
 import { API_DESCRIPTION, API_LICENSE, API_TAGS, contractComponents } from "./http/openapi-contract";
 import { openapiWithDeclaredContract } from "./http/openapi-document";
@@ -24,9 +29,11 @@ export interface AppOptions {
   chat: Chat;
   /** Tests give the limits their own counters and short windows. */
   limits?: LimitOptions;
+  /** Tests give the dev routes their own job prefix and login counters. */
+  dev?: Pick<DevRouteOptions, "jobsPrefix" | "loginLimits">;
 }
 
-export function createApp({ deps, log, chat, limits: limitOptions }: AppOptions) {
+export function createApp({ deps, log, chat, limits: limitOptions, dev }: AppOptions) {
   const { config } = deps;
   const maxBodyBytes = config.HILO_MAX_BODY_BYTES;
   const isProduction = config.HILO_ENV === "production";
@@ -35,16 +42,27 @@ export function createApp({ deps, log, chat, limits: limitOptions }: AppOptions)
     limitOptions,
   );
 
-  return new Elysia()
+  // The dev console's QA upload is the one body that is neither JSON nor small; outside production only.
+  const isDevUpload = (request: Request) => !isProduction && isQaUpload(request);
+
+  // The console page (and its assets) is a Bun.serve route, served before the app's hooks; outside
+  // production only (src/console/index.ts).
+  const app = new Elysia({ serve: { routes: consoleRoutes(config) } })
     .onRequest(({ request }) => {
       const length = Number(request.headers.get("content-length") ?? 0);
-      if (length > maxBodyBytes) {
-        return errorResponse(413, "payload_too_large", `request body exceeds ${maxBodyBytes} bytes`);
+      const limit = isDevUpload(request) ? QA_UPLOAD_MAX_BYTES : maxBodyBytes;
+      if (length > limit) {
+        return errorResponse(413, "payload_too_large", `request body exceeds ${limit} bytes`);
       }
     })
-    .onParse({ as: "global" }, ({ request }) =>
-      // Every body is read here, capped: Bun's own limit sits far above ours only as a backstop.
-      readJsonBody(request, maxBodyBytes),
+    .onParse({ as: "global" }, ({ request, path }) =>
+      // Every body is read here, capped: Bun's own limit sits far above ours only as a backstop. A signed
+      // webhook gets its exact bytes: the signature is checked over them before anything parses them.
+      path === INTERCOM_WEBHOOK_PATH
+        ? readRawBody(request, maxBodyBytes)
+        : isDevUpload(request)
+          ? readQaUpload(request)
+          : readJsonBody(request, maxBodyBytes),
     )
     .onRequest(async ({ request, server }) => {
       // Before authentication, so a flood of wrong keys is bounded too.
@@ -110,7 +128,16 @@ export function createApp({ deps, log, chat, limits: limitOptions }: AppOptions)
     .use(metricsRoutes(deps.metrics, config.HILO_METRICS_PORT))
     .use(meRoutes(config.HILO_API_KEY, deps.usersDb))
     .use(chatRoutes({ apiKey: config.HILO_API_KEY, chat, turnLimits: limits.turns }))
-    .use(memoryRoutes({ apiKey: config.HILO_API_KEY, db: deps.appDb.db, cache: chat.memoryCache }));
+    .use(memoryRoutes({ apiKey: config.HILO_API_KEY, db: deps.appDb.db, cache: chat.memoryCache }))
+    .use(goalRoutes({ apiKey: config.HILO_API_KEY, db: deps.appDb.db }))
+    .use(handoverRoutes({ apiKey: config.HILO_API_KEY, deps }))
+    .use(intercomWebhookRoutes({ deps, intercom: intercomSettings(config), log }));
+  // Dev-only routes (login, the console's /v1 access, QA runs) never exist in production: there every
+  // /dev path is the 404 of an unknown route. /dev/v1 is answered by this same app, in process.
+  if (!isProduction) {
+    app.use(devRoutes({ chat, handleV1: (request) => app.handle(request), ...dev }));
+  }
+  return app;
 }
 
 export type App = ReturnType<typeof createApp>;

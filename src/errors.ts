@@ -9,6 +9,7 @@ export type ErrorCode =
   | "invalid_json"
   | "not_found"
   | "idempotency_key_reused"
+  | "illegal_transition"
   | "payload_too_large"
   | "rate_limited"
   | "unavailable"
@@ -34,6 +35,8 @@ export const idempotencyKeyReused = () =>
  * same key is safe. */
 export const chatUnavailable = () =>
   new AppError("unavailable", "chat is temporarily unavailable; retry with the same Idempotency-Key");
+/** A state change the resource's current state does not allow (a goal already achieved, say). */
+export const illegalTransition = (message: string) => new AppError("illegal_transition", message);
 export const rateLimited = (message: string, retryAfter: number) =>
   new AppError("rate_limited", message, retryAfter);
 export const atCapacity = (retryAfter: number) =>

@@ -11,14 +11,16 @@ Usage: hilo <command>
 
 Commands:
   api         serve the HTTP + SSE API (PORT, default 8080)
-  worker      consume the background job queues (claim retention, daily report); --queues a,b limits them
-  scheduler   fire the cron schedules (claim retention 03:30, daily report 07:00 UTC) while leader (Redis lock)
+  worker      consume the background job queues (claim retention, daily report, goal sweep and chunks, QA questions); --queues a,b limits them
+  scheduler   fire the cron schedules (goal sweep 02:00, claim retention 03:30, daily report 07:00 UTC) while leader (Redis lock)
   migrate     apply App MySQL migrations embedded in this binary; ensure the FAQ tables
   faq-ingest  load the FAQ from a CSV file, embedding only new or changed rows (hilo faq-ingest --help)
   guard       run safety Layers 1 and 3 over JSON lines on stdin, offline; --model adds the model guard
   tools       list the agent's tools or run one for a user (hilo tools --help)
   report      print the daily report of a UTC day (hilo report --date YYYY-MM-DD)
+  qa          hilo qa run <file.csv>: a QA evaluation run through the live agent, then a summary table
   jobs        hilo jobs status: each schedule's last run and whether it is overdue (exit 1 if one is)
+  goals       hilo goals evaluate --date YYYY-MM-DD [--goal ID]: the nightly goal evaluation by hand
 
 Options:
   -h, --help     show this help
@@ -47,6 +49,10 @@ async function main(argv: string[]): Promise<void> {
       return (await import("./cli/tools")).runToolsCommand(argv.slice(1));
     case "report":
       return (await import("./cli/report")).runReportCommand(argv.slice(1));
+    case "goals":
+      return (await import("./cli/goals")).runGoalsCommand(argv.slice(1));
+    case "qa":
+      return (await import("./cli/qa")).runQaCommand(argv.slice(1));
     case "-v":
     case "--version":
       console.log(VERSION);

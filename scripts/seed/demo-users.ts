@@ -32,4 +32,14 @@ export const DEMO_BOB: DemoUser = {
   profile: "steady",
 };
 
-export const DEMO_USERS: readonly DemoUser[] = [DEMO_ALICE, DEMO_BOB];
+/** The account QA evaluation runs ask their questions as (HILO_QA_USER_ID), with a watch of its own. */
+export const DEMO_QA: DemoUser = {
+  userId: "qa-eval",
+  watchId: "watch-qa-001",
+  firstName: "Quinn",
+  timezone: "Europe/Berlin",
+  targetBand: { systolicMin: 90, systolicMax: 135, diastolicMin: 60, diastolicMax: 85 },
+  profile: "steady",
+};
+
+export const DEMO_USERS: readonly DemoUser[] = [DEMO_ALICE, DEMO_BOB, DEMO_QA];

@@ -89,6 +89,18 @@ start_standin pglite "$HILO_STACK_PGLITE_PORT" bun "$ROOT/scripts/standins/pglit
 start_standin mongo "$HILO_STACK_MONGO_PORT" bun "$ROOT/scripts/standins/mongo/main.ts" --port "$HILO_STACK_MONGO_PORT"
 start_standin openai "$HILO_STACK_OPENAI_PORT" bun "$ROOT/scripts/standins/openai/main.ts" \
   --port "$HILO_STACK_OPENAI_PORT" --token-delay-ms "${HILO_STACK_TOKEN_DELAY_MS:-15}"
+# Intercom (handover and its reply webhook). Its settings go into stack.env under INTERCOM_STANDIN_*,
+# not the app's INTERCOM_* keys, so only ./scripts/dev and the handover tests turn the feature on.
+: "${HILO_STACK_INTERCOM_PORT:=18090}"
+INTERCOM_STANDIN_TOKEN=dev-intercom-token
+INTERCOM_STANDIN_CLIENT_SECRET=dev-intercom-client-secret
+start_standin intercom "$HILO_STACK_INTERCOM_PORT" bun "$ROOT/scripts/standins/intercom/main.ts" \
+  --port "$HILO_STACK_INTERCOM_PORT" --token "$INTERCOM_STANDIN_TOKEN" \
+  --client-secret "$INTERCOM_STANDIN_CLIENT_SECRET" --webhook-url "http://127.0.0.1:${PORT:-8080}/webhooks/intercom"
+
+# The dev console's JWT secret, drawn once per checkout, so every api of the stack (and a restart)
+# accepts the same tokens.
+[[ -s "$LOCAL/dev-jwt-secret" ]] || od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >"$LOCAL/dev-jwt-secret"
 
 cat >"$LOCAL/stack.env" <<ENV
 # Written by scripts/stack/up.sh: how to reach the local stack. Source it to join a second api.
@@ -101,6 +113,10 @@ REDIS_URL=redis://127.0.0.1:$HILO_STACK_REDIS_PORT
 OPENAI_BASE_URL=http://127.0.0.1:$HILO_STACK_OPENAI_PORT/v1
 OPENAI_API_KEY=dev-openai-key
 OPENAI_STANDIN_URL=http://127.0.0.1:$HILO_STACK_OPENAI_PORT
+INTERCOM_STANDIN_URL=http://127.0.0.1:$HILO_STACK_INTERCOM_PORT
+INTERCOM_STANDIN_TOKEN=$INTERCOM_STANDIN_TOKEN
+INTERCOM_STANDIN_CLIENT_SECRET=$INTERCOM_STANDIN_CLIENT_SECRET
+HILO_DEV_JWT_SECRET=$(cat "$LOCAL/dev-jwt-secret")
 ENV
 log "stack up (.local/stack.env)${started:+; started: ${started[*]}}"
 printf '%s\n' "${started[@]}"

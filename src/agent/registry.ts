@@ -50,13 +50,14 @@ export function createToolRegistry(
       }
       const parsed = tool.input.safeParse(args);
       if (!parsed.success) return failure("invalid_arguments", z.prettifyError(parsed.error));
+      const limitMs = tool.timeoutMs ?? timeoutMs;
       try {
-        const data = await withTimeout(`tool ${name}`, timeoutMs, tool.handler(parsed.data, ctx));
+        const data = await withTimeout(`tool ${name}`, limitMs, tool.handler(parsed.data, ctx));
         return { ok: true, data };
       } catch (error) {
         if (error instanceof ToolError) return failure(error.code, error.message);
         if (error instanceof TimeoutError)
-          return failure("timeout", `${name} took longer than ${timeoutMs} ms`);
+          return failure("timeout", `${name} took longer than ${limitMs} ms`);
         // Fail-open for the turn: the model hears the tool is unavailable and answers without it.
         ctx.log.warn("tool failed", { tool: name, error });
         return failure("unavailable", `${name} is temporarily unavailable`);

@@ -19,7 +19,7 @@ const INSTRUCTIONS = `You write follow-up suggestions for Ask Hilo, the health c
 Given the user's question and Ask Hilo's answer, suggest up to ${MAX_SUGGESTIONS} short questions the user could ask Ask Hilo next.
 - Write them as the user would, in the first person ("How did I sleep last week?").
 - Each is one short question, under 80 characters, and different from the question just asked.
-- Only questions Ask Hilo can answer from the user's data or about the app. No questions about diagnosis, medication or doses.
+- Only questions Ask Hilo can answer from the user's data or about the app, or a health goal they could set or follow ("Can you set me a goal of 8,000 steps 5 days a week?", "How is my steps goal going?"). No questions about diagnosis, medication or doses.
 - No numbering, no quotes, no emoji.
 Reply with JSON: {"suggestions": ["...", "..."]}.`;
 

@@ -30,6 +30,8 @@ export interface ToolDefinition<Input extends z.ZodType = z.ZodType> {
   readonly description: string;
   /** Strict object schema: unknown keys (a `user_id`, say) are rejected, never used. */
   readonly input: Input;
+  /** The registry's per-call timeout for this tool, when it needs longer (it calls a model itself). */
+  readonly timeoutMs?: number;
   handler(input: z.infer<Input>, ctx: ToolContext): Promise<unknown>;
 }
 

@@ -34,7 +34,13 @@ export function createChat(deps: Deps, log: Logger): Chat {
     maxConcurrent: config.HILO_MAX_CONCURRENT_MODEL_CALLS,
     maxCallsPerMinute: config.HILO_MODEL_CALLS_PER_MINUTE,
     tracing: deps.tracing,
-    metrics: deps.metrics,
+    // Prometheus for the live view, daily_stats for the daily report's count and p95.
+    metrics: {
+      modelCall: (purpose, seconds) => {
+        deps.metrics.modelCall(purpose, seconds);
+        deps.stats.modelCall(purpose, seconds);
+      },
+    },
   });
   const hub = createTurnLogHub(deps.redis.blockingReader(), deps.redis.redis, log, deps.metrics);
   const producers = new Set<Promise<void>>();
@@ -43,7 +49,7 @@ export function createChat(deps: Deps, log: Logger): Chat {
     deps,
     log,
     llm,
-    tools: createToolRegistry(chatTools(memoryCache)),
+    tools: createToolRegistry(chatTools(memoryCache, config)),
     memoryCache,
     hub,
     producers,

@@ -46,9 +46,12 @@ export const messageList = z.object({
   messages: z.array(
     z.object({
       message_id: z.string(),
-      role: z.enum(["user", "assistant"]),
+      // `support`: a reply from the support team after a handover (GET /v1/handovers); no turn_id.
+      role: z.enum(["user", "assistant", "support"]),
       content: z.string(),
       turn_id: z.string().nullable(),
+      // The support reply's author as Intercom names them; null for user and assistant messages.
+      author: z.string().nullable(),
       created_at: z.string(),
     }),
   ),

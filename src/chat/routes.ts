@@ -106,6 +106,7 @@ export function chatRoutes({ apiKey, chat, turnLimits }: ChatRouteOptions) {
             role: message.role,
             content: message.content,
             turn_id: message.turnId,
+            author: message.authorName,
             created_at: message.createdAt.toISOString(),
           })),
           next_cursor: page.nextCursor,

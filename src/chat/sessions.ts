@@ -1,6 +1,6 @@
 // Chat sessions and their messages. Every query is scoped by the acting user; a session of another
 // user is indistinguishable from one that does not exist.
-import { and, desc, eq, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { beforeCursor, type Cursor, type Page, toPage } from "../db/cursor";
 import { chatMessages, chatSessions } from "../db/schema";
 import type { AppDb } from "../infra/app-db";
@@ -18,11 +18,17 @@ export interface SessionSummary {
 
 export interface StoredMessage {
   messageId: string;
-  role: "user" | "assistant";
+  /** `support`: a reply from the support team (Intercom); it belongs to no turn. */
+  role: "user" | "assistant" | "support";
   content: string;
   turnId: string | null;
+  /** Who wrote a support reply; null for user and assistant messages. */
+  authorName: string | null;
   createdAt: Date;
 }
+
+/** A message of the conversation the model sees: support replies are never sent to it. */
+export type HistoryMessage = StoredMessage & { role: "user" | "assistant" };
 
 export async function createSession(
   db: AppDb,
@@ -104,6 +110,7 @@ export async function listMessages(
       role: chatMessages.role,
       content: chatMessages.content,
       turnId: chatMessages.turnId,
+      authorName: chatMessages.authorName,
       createdAt: chatMessages.createdAt,
     })
     .from(chatMessages)
@@ -118,14 +125,31 @@ export async function listMessages(
   return toPage(rows, limit, (row) => ({ at: row.createdAt, id: row.messageId }));
 }
 
-/** The conversation before a turn, oldest first, as the model should see it. */
+/**
+ * The conversation before a turn, oldest first, as the model should see it: user and assistant
+ * messages only. A support reply is text from outside (an Intercom agent or Fin) shown to the user;
+ * it never goes through the model, so it cannot steer it either.
+ */
 export async function loadHistory(
   db: AppDb,
   sessionId: string,
   beforeTurnId: string,
-): Promise<StoredMessage[]> {
-  const { items } = await listMessages(db, sessionId, HISTORY_MESSAGES + 2, null);
-  return items
+): Promise<HistoryMessage[]> {
+  const rows = await db
+    .select({
+      messageId: chatMessages.id,
+      role: chatMessages.role,
+      content: chatMessages.content,
+      turnId: chatMessages.turnId,
+      authorName: chatMessages.authorName,
+      createdAt: chatMessages.createdAt,
+    })
+    .from(chatMessages)
+    .where(and(eq(chatMessages.sessionId, sessionId), inArray(chatMessages.role, ["user", "assistant"])))
+    .orderBy(desc(chatMessages.createdAt), desc(chatMessages.id))
+    .limit(HISTORY_MESSAGES + 2);
+  return rows
+    .filter((message): message is HistoryMessage => message.role !== "support")
     .filter((message) => message.turnId !== beforeTurnId)
     .slice(0, HISTORY_MESSAGES)
     .reverse();

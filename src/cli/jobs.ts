@@ -8,7 +8,7 @@ import { withTimeout } from "../infra/dependency";
 import type { Clock } from "../jobs/processor";
 import { SYSTEM_CLOCK } from "../jobs/processor";
 import { formatScheduleStatus, readScheduleStatus } from "../jobs/schedule-status";
-import { SCHEDULES, type ScheduleDeclaration } from "../jobs/schedules";
+import { configuredSchedules, SCHEDULES, type ScheduleDeclaration } from "../jobs/schedules";
 import { EXIT_STARTUP, loadConfigOrExit } from "../lifecycle/run";
 
 const EXIT_USAGE = 64;
@@ -52,7 +52,11 @@ export async function runJobsCommand(argv: string[]): Promise<void> {
     process.exit(EXIT_STARTUP);
   }
   try {
-    process.exitCode = await reportJobsStatus(appDb.db, (text) => process.stdout.write(text));
+    process.exitCode = await reportJobsStatus(
+      appDb.db,
+      (text) => process.stdout.write(text),
+      configuredSchedules(config),
+    );
   } finally {
     await appDb.close();
   }

@@ -8,7 +8,7 @@ import { createNotifier } from "../jobs/notifier";
 import { createJobProducer, watchQueueCounts } from "../jobs/producer";
 import { QUEUES } from "../jobs/queues";
 import { startScheduler as startSchedules } from "../jobs/scheduler";
-import { SCHEDULES } from "../jobs/schedules";
+import { configuredSchedules } from "../jobs/schedules";
 import type { StartService } from "../lifecycle/run";
 import { serveMetricsPort } from "../observability/metrics";
 
@@ -20,12 +20,13 @@ export const startScheduler: StartService = async (deps, log) => {
     { hostname: deps.config.HOST, port: deps.config.HILO_METRICS_PORT },
     log,
   );
+  const schedules = configuredSchedules(deps.config);
   // The process's ioredis client holds the lock and enqueues: its commands fail fast while Redis is
   // away, which is what a leader needs (it stands down) and a fire can afford (the catch-up refires).
   const scheduler = await startSchedules({
     redis: deps.redis.redis,
     log,
-    schedules: SCHEDULES,
+    schedules,
     queues: QUEUES,
   });
   // The monitor runs here, not as a queued job: it watches the queues and the workers, so it must not
@@ -40,7 +41,7 @@ export const startScheduler: StartService = async (deps, log) => {
       producer,
       queues: QUEUES,
       db: deps.appDb.db,
-      schedules: SCHEDULES,
+      schedules,
     },
   });
   const monitorLoop = startMonitorLoop(monitor, scheduler.isLeader, log);

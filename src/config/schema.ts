@@ -1,5 +1,16 @@
 // The one zod schema every process validates its environment against at start.
+import { Cron } from "croner";
 import { z } from "zod";
+
+function isCronExpression(expression: string): boolean {
+  try {
+    new Cron(expression, { timezone: "UTC", paused: true });
+    return true;
+  } catch {
+    // croner throws a TypeError naming the bad field; the config message names the variable instead.
+    return false;
+  }
+}
 
 export const DEV_API_KEY = "dev-hilo-api-key";
 export const DEV_OPENAI_API_KEY = "dev-openai-key";
@@ -107,11 +118,47 @@ export const configSchema = z
     // 30 days covers any client's offline queue and a month of support questions about a turn, while
     // bounding the table to about a month of sends.
     HILO_CLAIM_RETENTION_DAYS: int(1, 3_650).default(30),
+    // Goals, nightly evaluation (README, "Goals"): when the scheduler fires the sweep, read in UTC. Each
+    // goal is judged on the user's local days that have ended by then. Any croner expression (5 or 6
+    // fields) is accepted, checked here at start.
+    HILO_GOAL_SWEEP_CRON: z
+      .string()
+      .trim()
+      .min(1)
+      .refine(isCronExpression, "must be a cron expression such as '0 2 * * *'")
+      .default("0 2 * * *"),
+
+    // Goals, create time (README, "Goals"): the small model that compiles a goal's description into a
+    // recipe, called once per create or description change (twice with its one retry), never at night.
+    HILO_GOAL_COMPILER_MODEL: z.string().min(1).default("gpt-4o-mini"),
+
     // The model endpoint is checked at start; set false where egress to it is not allowed at boot.
     HILO_CHECK_MODEL_AT_START: flag.default(true),
     // Where the scheduler's health monitor posts its alerts ({"text": …}, Slack-compatible incoming
     // webhook). Unset: alerts are only logged.
     HILO_ALERT_WEBHOOK_URL: url(["http", "https"]).optional(),
+
+    // Intercom handover (optional; README, "Handover"): the agent's handover tool and the signed
+    // webhook that brings support replies back. Set the access token and the client secret together,
+    // or neither: unset, no tool is offered and POST /webhooks/intercom answers 404.
+    INTERCOM_ACCESS_TOKEN: z.string().min(1).optional(),
+    INTERCOM_CLIENT_SECRET: z.string().min(1).optional(),
+    INTERCOM_BASE_URL: url(["http", "https"]).default("https://api.intercom.io"),
+    // Per call to Intercom. A handover makes at most three calls (search, create the contact, create
+    // the conversation), which together must fit inside the registry's 10 s tool timeout.
+    INTERCOM_TIMEOUT_MS: int(100, 3_000).default(3_000),
+
+    // Dev-only console login and QA runs (README, "Internal console"; src/dev/, src/qa/). Ignored in
+    // production, where no /dev route exists. The JWT secret signs the console's short-lived tokens:
+    // unset, each api process draws a random one at start (tokens then work only on the process that
+    // issued them, and not across a restart), so the local stack writes one into .local/stack.env.
+    HILO_DEV_JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+    // The user every QA question is asked as: a dedicated account of the Hilo User DB with watch data
+    // (the demo seed creates `qa-eval`), so QA turns never mix with a real user's sessions or memories.
+    HILO_QA_USER_ID: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,64}$/, "must be 1-64 of A-Z a-z 0-9 _ . -")
+      .default("qa-eval"),
 
     LANGFUSE_PUBLIC_KEY: z.string().min(1).optional(),
     LANGFUSE_SECRET_KEY: z.string().min(1).optional(),
@@ -120,6 +167,15 @@ export const configSchema = z
   .superRefine((config, ctx) => {
     if (config.HILO_METRICS_PORT === config.PORT) {
       ctx.addIssue({ code: "custom", path: ["HILO_METRICS_PORT"], message: "must differ from PORT" });
+    }
+    if ((config.INTERCOM_ACCESS_TOKEN === undefined) !== (config.INTERCOM_CLIENT_SECRET === undefined)) {
+      const missing =
+        config.INTERCOM_ACCESS_TOKEN === undefined ? "INTERCOM_ACCESS_TOKEN" : "INTERCOM_CLIENT_SECRET";
+      ctx.addIssue({
+        code: "custom",
+        path: [missing],
+        message: "set INTERCOM_ACCESS_TOKEN and INTERCOM_CLIENT_SECRET together, or neither",
+      });
     }
     if (config.HILO_ENV !== "production") return;
     // Production refuses the well-known development secrets even when they are set explicitly.

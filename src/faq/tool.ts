@@ -58,6 +58,7 @@ export const searchFaqTool = defineTool({
       minSimilarity: config.HILO_FAQ_MATCH_THRESHOLD,
       signal: ctx.signal,
     });
+    ctx.deps.stats.faqSearch(matches.length === 0 ? "no_match" : "match");
     if (matches.length === 0) return { status: "no_match" };
     return {
       matches: matches.map((match) => ({

@@ -11,6 +11,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   invalid_json: 400,
   not_found: 404,
   idempotency_key_reused: 422,
+  illegal_transition: 409,
   payload_too_large: 413,
   rate_limited: 429,
   unavailable: 503,

@@ -28,6 +28,13 @@ export const API_DESCRIPTION = [
 export const API_TAGS = [
   { name: "chat", description: "Sessions, their messages, and sending a message with its streamed answer." },
   { name: "memory", description: "What the assistant remembers about the user, and forgetting it." },
+  { name: "handover", description: "Questions handed to the support team (Intercom), and their replies." },
+  {
+    name: "goals",
+    description:
+      "Health goals set up in chat: their status, progress and nightly evaluations, and confirming, pausing, " +
+      "resuming or removing them.",
+  },
   { name: "users", description: "The acting user as the assistant sees them." },
   { name: "ops", description: "For load balancers and operators; no API key." },
 ];
@@ -55,7 +62,8 @@ const errorBodySchema: Schema = {
           type: "string",
           description:
             "Stable, machine-readable: `invalid_header`, `invalid_request`, `invalid_json`, `unauthorized`, " +
-            "`not_found`, `payload_too_large`, `idempotency_key_reused`, `rate_limited`, `unavailable`, " +
+            "`not_found`, `illegal_transition`, `payload_too_large`, `idempotency_key_reused`, `rate_limited`, " +
+            "`unavailable`, " +
             "`internal`. More may be added; treat an unknown code by its HTTP status.",
           examples: ["not_found"],
         },
@@ -94,6 +102,12 @@ const errorResponses = {
     description: "`idempotency_key_reused`: this `Idempotency-Key` was already used with another message.",
     content: ERROR_CONTENT,
   },
+  Conflict: {
+    description:
+      "`illegal_transition`: the resource's current state does not allow this change (a goal already " +
+      "achieved cannot be paused, say); the message names the state.",
+    content: ERROR_CONTENT,
+  },
   RateLimited: {
     description: "`rate_limited`: too many requests from this address, or too many new turns for this user.",
     headers: { "Retry-After": { ...RETRY_AFTER_SECONDS, required: true } },
@@ -115,12 +129,13 @@ const errorResponses = {
 type ErrorResponseName = keyof typeof errorResponses;
 
 /** The statuses a route may add to the ones every /v1 operation has (400, 401, 429, 500). */
-export type RouteErrorStatus = 404 | 413 | 422 | 503;
+export type RouteErrorStatus = 404 | 409 | 413 | 422 | 503;
 
 const ERROR_RESPONSE_BY_STATUS: Record<400 | 401 | 429 | 500 | RouteErrorStatus, ErrorResponseName> = {
   400: "BadRequest",
   401: "Unauthorized",
   404: "NotFound",
+  409: "Conflict",
   413: "PayloadTooLarge",
   422: "IdempotencyKeyReused",
   429: "RateLimited",

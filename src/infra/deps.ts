@@ -1,6 +1,8 @@
 // The datastore clients a process needs, built once at start-up and handed to the code that uses
 // them; closed in reverse order. Nothing connects on import: tests build the same graph.
 import type { Config } from "../config";
+import { createDailyStats, type DailyStats } from "../observability/daily-stats";
+import { createLogger, type Logger } from "../observability/logger";
 import { METRICS_OFF, type Metrics } from "../observability/metrics";
 import { type AppDbClient, createAppDb } from "./app-db";
 import { type Dependency, type DependencyName, withTimeout } from "./dependency";
@@ -23,6 +25,8 @@ export interface Deps {
   readonly tracing: Tracing;
   /** This process's Prometheus registry (GET /metrics), or METRICS_OFF; never blocks start-up either. */
   readonly metrics: Metrics;
+  /** Durable daily counters for the daily report (model calls, FAQ searches); flushed on close. */
+  readonly stats: DailyStats;
   /** In start-up order; closed in reverse. */
   readonly all: readonly Dependency[];
 }
@@ -31,6 +35,7 @@ export function createDeps(
   config: Config,
   tracing: Tracing = TRACING_OFF,
   metrics: Metrics = METRICS_OFF,
+  log: Logger = createLogger(config.HILO_LOG_LEVEL),
 ): Deps {
   const timeoutMs = config.HILO_STARTUP_CHECK_TIMEOUT_MS;
   const appDb = createAppDb(config.APP_DB_URL, timeoutMs);
@@ -49,11 +54,14 @@ export function createDeps(
     openai,
     tracing,
     metrics,
+    stats: createDailyStats(appDb.db, log.child({ component: "daily-stats" })),
     all: [appDb, usersDb, mongo, faqDb, redis, openai],
   };
 }
 
 export async function closeDeps(deps: Deps): Promise<void> {
+  // First, while the database is still open: the counts gathered since the last flush.
+  await withTimeout("daily stats", 5_000, deps.stats.close()).catch(() => {});
   for (const dependency of [...deps.all].reverse()) {
     // Teardown must reach every client even if one of them fails to close.
     await withTimeout(dependency.name, 5_000, dependency.close()).catch(() => {});

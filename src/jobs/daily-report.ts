@@ -1,29 +1,30 @@
 // The daily report (07:00 UTC, for the previous UTC day): what our own tables say about that day,
 // counted in a few grouped reads. Read-only, so a retry or a stalled job's re-run computes the same
 // report; the processor stores it as the run's result in background_tasks, where `hilo report`
-// finds it. Model calls and their latency live only in Prometheus, so the report says so instead of
-// guessing.
+// finds it. Model calls and FAQ searches come from daily_stats, which every process adds to.
 import { and, count, countDistinct, desc, eq, gte, inArray, lt, sql } from "drizzle-orm";
 import {
   backgroundTasks,
+  dailyStats,
   goalEvaluations,
+  goals,
   intercomHandovers,
   memories,
   safetyAudit,
   turnClaims,
 } from "../db/schema";
 import type { Deps } from "../infra/deps";
+import { quantileMs } from "../observability/daily-stats";
 
 export const DAILY_REPORT_KIND = "daily-report";
 
 const DAY_MS = 24 * 60 * 60 * 1_000;
 
-/** What the report cannot count from our tables, printed as such. */
-const NOT_STORED = {
-  model_calls: "not stored (Prometheus hilo_* metrics only)",
-  model_call_p95_ms: "not stored (Prometheus hilo_* metrics only)",
-  faq_no_match_rate: "not stored (FAQ searches are not recorded)",
-} as const;
+export interface ModelCallStats {
+  calls: number;
+  /** Upper bound of the 10 %-wide latency bucket holding the 95th percentile; null with no calls. */
+  p95_ms: number | null;
+}
 
 export interface DailyReport {
   /** The reported UTC day, YYYY-MM-DD. */
@@ -41,17 +42,23 @@ export interface DailyReport {
   };
   /** Layer 1 decisions by category (rule hits and redacted personal information). */
   layer1_by_category: Record<string, number>;
+  /** Every model call of the day (all processes), and by purpose (chat, guard, judge, ...). */
+  model_calls: ModelCallStats & { by_purpose: Record<string, ModelCallStats> };
   /** Turns the model guard let through because it failed (fail-open). */
   model_guard_failed_open: number;
   layer3_flags_by_category: Record<string, number>;
   /** Layer 4: approved, revise (turns the judge sent to a rewrite), degraded (judge failed open). */
   judge: { approved: number; revise: number; rewrite_failed: number; degraded: number };
   memory_saves: number;
+  /** FAQ searches and the share that found nothing close enough (null with no searches). */
+  faq: { searches: number; no_match: number; no_match_rate: number | null };
   /** Handovers created that day, by their current status. */
   handovers_by_status: Record<string, number>;
-  /** Goal evaluations whose (user-local) period is that day. */
-  goals: { achieved: number; missed: number; no_data: number };
-  not_stored: typeof NOT_STORED;
+  /**
+   * Goals the nightly evaluation decided that day (achieved or missed, by `decided_at`), and the
+   * evaluations whose user-local period is that day.
+   */
+  goals: { achieved: number; missed: number; evaluations: { hit: number; miss: number; no_data: number } };
 }
 
 /** The UTC day before `at`: the day a 07:00 fire reports on. */
@@ -80,56 +87,77 @@ export async function computeDailyReport(deps: Deps, day: string): Promise<Daily
   const from = new Date(`${day}T00:00:00.000Z`);
   const to = new Date(from.getTime() + DAY_MS);
 
-  const [claimRows, safetyRows, reviseRows, memoryRows, handoverRows, goalRows] = await Promise.all([
-    db
-      .select({ status: turnClaims.status, reason: turnClaims.failureReason, n: count() })
-      .from(turnClaims)
-      .where(and(gte(turnClaims.createdAt, from), lt(turnClaims.createdAt, to)))
-      .groupBy(turnClaims.status, turnClaims.failureReason),
-    db
-      .select({
-        layer: safetyAudit.layer,
-        category: safetyAudit.category,
-        action: safetyAudit.action,
-        n: count(),
-      })
-      .from(safetyAudit)
-      .where(
-        and(
-          gte(safetyAudit.createdAt, from),
-          lt(safetyAudit.createdAt, to),
-          inArray(safetyAudit.layer, [1, 3, 4]),
-        ),
-      )
-      .groupBy(safetyAudit.layer, safetyAudit.category, safetyAudit.action),
-    // A revised answer writes one row per violated rule; the verdict is counted once per turn.
-    db
-      .select({ action: safetyAudit.action, n: countDistinct(safetyAudit.turnId) })
-      .from(safetyAudit)
-      .where(
-        and(
-          gte(safetyAudit.createdAt, from),
-          lt(safetyAudit.createdAt, to),
-          eq(safetyAudit.layer, 4),
-          inArray(safetyAudit.action, ["rewritten", "rewrite_failed"]),
-        ),
-      )
-      .groupBy(safetyAudit.action),
-    db
-      .select({ n: count() })
-      .from(memories)
-      .where(and(gte(memories.createdAt, from), lt(memories.createdAt, to))),
-    db
-      .select({ key: intercomHandovers.status, n: count() })
-      .from(intercomHandovers)
-      .where(and(gte(intercomHandovers.createdAt, from), lt(intercomHandovers.createdAt, to)))
-      .groupBy(intercomHandovers.status),
-    db
-      .select({ hit: goalEvaluations.hit, noData: goalEvaluations.noData, n: count() })
-      .from(goalEvaluations)
-      .where(eq(goalEvaluations.period, day))
-      .groupBy(goalEvaluations.hit, goalEvaluations.noData),
-  ]);
+  const [claimRows, safetyRows, reviseRows, memoryRows, handoverRows, goalRows, statRows, goalStatusRows] =
+    await Promise.all([
+      db
+        .select({ status: turnClaims.status, reason: turnClaims.failureReason, n: count() })
+        .from(turnClaims)
+        .where(and(gte(turnClaims.createdAt, from), lt(turnClaims.createdAt, to)))
+        .groupBy(turnClaims.status, turnClaims.failureReason),
+      db
+        .select({
+          layer: safetyAudit.layer,
+          category: safetyAudit.category,
+          action: safetyAudit.action,
+          n: count(),
+        })
+        .from(safetyAudit)
+        .where(
+          and(
+            gte(safetyAudit.createdAt, from),
+            lt(safetyAudit.createdAt, to),
+            inArray(safetyAudit.layer, [1, 3, 4]),
+          ),
+        )
+        .groupBy(safetyAudit.layer, safetyAudit.category, safetyAudit.action),
+      // A revised answer writes one row per violated rule; the verdict is counted once per turn.
+      db
+        .select({ action: safetyAudit.action, n: countDistinct(safetyAudit.turnId) })
+        .from(safetyAudit)
+        .where(
+          and(
+            gte(safetyAudit.createdAt, from),
+            lt(safetyAudit.createdAt, to),
+            eq(safetyAudit.layer, 4),
+            inArray(safetyAudit.action, ["rewritten", "rewrite_failed"]),
+          ),
+        )
+        .groupBy(safetyAudit.action),
+      db
+        .select({ n: count() })
+        .from(memories)
+        .where(and(gte(memories.createdAt, from), lt(memories.createdAt, to))),
+      db
+        .select({ key: intercomHandovers.status, n: count() })
+        .from(intercomHandovers)
+        .where(and(gte(intercomHandovers.createdAt, from), lt(intercomHandovers.createdAt, to)))
+        .groupBy(intercomHandovers.status),
+      db
+        .select({ hit: goalEvaluations.hit, noData: goalEvaluations.noData, n: count() })
+        .from(goalEvaluations)
+        .where(eq(goalEvaluations.period, day))
+        .groupBy(goalEvaluations.hit, goalEvaluations.noData),
+      db
+        .select({
+          metric: dailyStats.metric,
+          label: dailyStats.label,
+          bucket: dailyStats.bucket,
+          n: dailyStats.n,
+        })
+        .from(dailyStats)
+        .where(eq(dailyStats.day, day)),
+      db
+        .select({ key: goals.status, n: count() })
+        .from(goals)
+        .where(
+          and(
+            inArray(goals.status, ["achieved", "missed"]),
+            gte(goals.decidedAt, from),
+            lt(goals.decidedAt, to),
+          ),
+        )
+        .groupBy(goals.status),
+    ]);
 
   const turns = { started: 0, done: 0, failed: 0, timeout: 0, running: 0 };
   const failedReasons: { key: string | null; n: number }[] = [];
@@ -160,12 +188,13 @@ export async function computeDailyReport(deps: Deps, day: string): Promise<Daily
     if (row.action === "rewrite_failed") judge.rewrite_failed += row.n;
   }
 
-  const goals = { achieved: 0, missed: 0, no_data: 0 };
+  const evaluations = { hit: 0, miss: 0, no_data: 0 };
   for (const row of goalRows) {
-    if (row.noData) goals.no_data += row.n;
-    else if (row.hit) goals.achieved += row.n;
-    else goals.missed += row.n;
+    if (row.noData) evaluations.no_data += row.n;
+    else if (row.hit) evaluations.hit += row.n;
+    else evaluations.miss += row.n;
   }
+  const finished = tally(goalStatusRows);
 
   return {
     day,
@@ -174,11 +203,34 @@ export async function computeDailyReport(deps: Deps, day: string): Promise<Daily
     model_guard_failed_open: guardFailedOpen,
     layer3_flags_by_category: tally(layer3),
     judge,
+    model_calls: modelCallStats(statRows.filter((row) => row.metric === "model_call")),
     memory_saves: memoryRows[0]?.n ?? 0,
+    faq: faqStats(statRows.filter((row) => row.metric === "faq_search")),
     handovers_by_status: tally(handoverRows),
-    goals,
-    not_stored: NOT_STORED,
+    goals: { achieved: finished.achieved ?? 0, missed: finished.missed ?? 0, evaluations },
   };
+}
+
+type StatRow = { label: string; bucket: number; n: number };
+
+function modelCallStats(rows: readonly StatRow[]): DailyReport["model_calls"] {
+  const summary = (of: readonly StatRow[]): ModelCallStats => ({
+    calls: of.reduce((sum, row) => sum + row.n, 0),
+    p95_ms: quantileMs(of, 0.95),
+  });
+  const purposes = [...new Set(rows.map((row) => row.label))].sort();
+  const byPurpose = Object.fromEntries(
+    purposes.map((purpose) => [purpose, summary(rows.filter((row) => row.label === purpose))]),
+  );
+  return { ...summary(rows), by_purpose: byPurpose };
+}
+
+function faqStats(rows: readonly StatRow[]): DailyReport["faq"] {
+  const searches = rows.reduce((sum, row) => sum + row.n, 0);
+  const noMatch = rows.filter((row) => row.label === "no_match").reduce((sum, row) => sum + row.n, 0);
+  // Three decimals: a rate, not a measurement with more precision than the counts behind it.
+  const rate = searches === 0 ? null : Math.round((noMatch / searches) * 1000) / 1000;
+  return { searches, no_match: noMatch, no_match_rate: rate };
 }
 
 export interface StoredDailyReport {
@@ -214,22 +266,34 @@ function counts(record: Record<string, number>): string {
   return entries.length === 0 ? "none" : entries.map(([key, n]) => `${key} ${n}`).join(", ");
 }
 
+function ms(value: number | null): string {
+  return value === null ? "n/a" : `≤ ${value} ms`;
+}
+
+function byPurpose(record: Record<string, ModelCallStats>): string {
+  const entries = Object.entries(record);
+  return entries.length === 0
+    ? "none"
+    : entries.map(([purpose, stats]) => `${purpose} ${stats.calls} (p95 ${ms(stats.p95_ms)})`).join(", ");
+}
+
 /** The report as the lines `hilo report` prints (and a notifier would post). */
 export function formatDailyReport(report: DailyReport): string {
-  const { turns, judge, goals } = report;
+  const { turns, judge, faq, model_calls: modelCalls } = report;
+  const { evaluations } = report.goals;
   return [
     `Ask Hilo daily report for ${report.day} (UTC)`,
     `turns: ${turns.started} started; done ${turns.done}, failed ${turns.failed}, timeout ${turns.timeout}, still running ${turns.running}`,
     `  failed by reason: ${counts(turns.failed_by_reason)}`,
-    `model calls: ${report.not_stored.model_calls}`,
-    `model call p95 latency: ${report.not_stored.model_call_p95_ms}`,
+    `model calls: ${modelCalls.calls}, p95 ${ms(modelCalls.p95_ms)}`,
+    `  by purpose: ${byPurpose(modelCalls.by_purpose)}`,
     `layer 1 hits: ${counts(report.layer1_by_category)}`,
     `model guard failed open: ${report.model_guard_failed_open}`,
     `layer 3 flags: ${counts(report.layer3_flags_by_category)}`,
     `judge: approved ${judge.approved}, revise ${judge.revise} (rewrite failed ${judge.rewrite_failed}), degraded ${judge.degraded}`,
     `memory saves: ${report.memory_saves}`,
-    `FAQ no-match rate: ${report.not_stored.faq_no_match_rate}`,
+    `FAQ searches: ${faq.searches}, no match ${faq.no_match}${faq.no_match_rate === null ? "" : ` (${(faq.no_match_rate * 100).toFixed(1)} %)`}`,
     `handovers: ${counts(report.handovers_by_status)}`,
-    `goals: achieved ${goals.achieved}, missed ${goals.missed}, no data ${goals.no_data}`,
+    `goals: achieved ${report.goals.achieved}, missed ${report.goals.missed}; evaluations: hit ${evaluations.hit}, miss ${evaluations.miss}, no data ${evaluations.no_data}`,
   ].join("\n");
 }

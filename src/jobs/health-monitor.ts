@@ -17,7 +17,10 @@ import type { ScheduleDeclaration } from "./schedules";
 export const MONITOR_STATE_KEY = "hilo:monitor:state";
 /** The issue's cadence: a dependency outage is reported within about a minute. */
 export const MONITOR_INTERVAL_MS = 60_000;
-/** Jobs waiting beyond this mean the workers are down or far behind: nightly queues hold one or two. */
+/**
+ * Jobs waiting beyond this mean the workers are down or far behind: nightly queues hold one or two (the
+ * goal sweep's chunks, 50 for 10,000 goals). A queue may set its own (`depthAlert`).
+ */
 export const QUEUE_DEPTH_ALERT = 100;
 /**
  * A failed job has used up all its attempts, so one is worth a human's look. The check recovers when
@@ -73,7 +76,7 @@ export async function collectHealthChecks(sources: HealthSources, now: Date): Pr
       const failed = counts.failed ?? 0;
       checks.push({
         name: `queue:${queue.name}:depth`,
-        ok: depth < QUEUE_DEPTH_ALERT,
+        ok: depth < (queue.depthAlert ?? QUEUE_DEPTH_ALERT),
         detail: `${depth} waiting`,
       });
       checks.push({

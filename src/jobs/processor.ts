@@ -8,6 +8,7 @@ import { z } from "zod";
 import { backgroundTasks } from "../db/schema";
 import type { Deps } from "../infra/deps";
 import type { Logger } from "../observability/logger";
+import type { JobProducer } from "./producer";
 import type { QueueDeclaration } from "./queues";
 
 export interface Clock {
@@ -18,13 +19,23 @@ export const SYSTEM_CLOCK: Clock = { now: () => new Date() };
 
 export type JobProcessor = (job: Job) => Promise<Record<string, unknown>>;
 
+/** A processor built without a producer runs jobs that never fan out; one that tries is told so. */
+const NO_PRODUCER: Pick<JobProducer, "enqueue"> = {
+  enqueue: async (queue) => {
+    throw new Error(`cannot enqueue onto ${queue.name}: this processor was given no producer`);
+  },
+};
+
 export function createProcessor(
   declaration: QueueDeclaration,
   deps: Deps,
   log: Logger,
   clock: Clock = SYSTEM_CLOCK,
+  producer: Pick<JobProducer, "enqueue"> = NO_PRODUCER,
 ): JobProcessor {
   const db = deps.appDb.db;
+  const enqueue = (queue: QueueDeclaration, payload: unknown, id: string) =>
+    producer.enqueue(queue, payload, id);
   return async (job) => {
     const jobId = job.id ?? "(no id)";
     const jobLog = log.child({ queue: declaration.name, job_id: jobId, attempt: job.attemptsMade + 1 });
@@ -57,7 +68,13 @@ export function createProcessor(
 
     jobLog.info("job started");
     try {
-      const result = await declaration.handle(parsed.data, { deps, log: jobLog, jobId, now: startedAt });
+      const result = await declaration.handle(parsed.data, {
+        deps,
+        log: jobLog,
+        jobId,
+        now: startedAt,
+        enqueue,
+      });
       await finish("done", { result });
       jobLog.info("job finished", { ms: clock.now().getTime() - startedAt.getTime(), result });
       return result;

@@ -1,8 +1,10 @@
 // Every schedule the scheduler's leader fires, declared in one list: a cron expression read in UTC,
 // the queue it enqueues into, and a job id made from the period alone, so every fire of the same
 // period (a double fire, a restart, a catch-up) is the same BullMQ job and runs once.
+
+import type { Config } from "../config";
 import { previousUtcDay } from "./daily-report";
-import { claimRetentionQueue, dailyReportQueue } from "./queues";
+import { claimRetentionQueue, dailyReportQueue, goalSweepQueue } from "./queues";
 
 export interface ScheduleDeclaration {
   readonly name: string;
@@ -50,4 +52,33 @@ export const dailyReportSchedule: ScheduleDeclaration = {
   payload: (period) => ({ day: previousUtcDay(period) }),
 };
 
-export const SCHEDULES: readonly ScheduleDeclaration[] = [claimRetentionSchedule, dailyReportSchedule];
+/** Default of HILO_GOAL_SWEEP_CRON; configuredSchedules puts the configured one in its place. */
+export const GOAL_SWEEP_DEFAULT_CRON = "0 2 * * *";
+
+export const goalSweepSchedule: ScheduleDeclaration = {
+  name: "goal-sweep",
+  // 02:00 UTC: each user's last finished local day is judged, Sydney's yesterday and Los Angeles' day
+  // before (their yesterday ends at 08:00 UTC; src/goals/periods.ts); before claim retention (03:30).
+  cron: GOAL_SWEEP_DEFAULT_CRON,
+  queue: goalSweepQueue.name,
+  // Down to the second, since the cron is configurable (twice a day must be two sweeps).
+  jobId: (period) => `goal-sweep@${utcSecond(period)}`,
+  // The sweep's instant travels with the job: a late or repeated run judges the same days.
+  payload: (period) => ({ at: period.toISOString() }),
+};
+
+export const SCHEDULES: readonly ScheduleDeclaration[] = [
+  claimRetentionSchedule,
+  dailyReportSchedule,
+  goalSweepSchedule,
+];
+
+/** The schedules with the crons the configuration sets (today only HILO_GOAL_SWEEP_CRON). */
+export function configuredSchedules(
+  config: Pick<Config, "HILO_GOAL_SWEEP_CRON">,
+  schedules: readonly ScheduleDeclaration[] = SCHEDULES,
+): readonly ScheduleDeclaration[] {
+  return schedules.map((schedule) =>
+    schedule.name === goalSweepSchedule.name ? { ...schedule, cron: config.HILO_GOAL_SWEEP_CRON } : schedule,
+  );
+}

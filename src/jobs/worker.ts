@@ -30,8 +30,12 @@ export function startJobWorkers(options: JobWorkerOptions): JobWorkers {
   // worker reconnects and resumes, and the jobs wait in Redis meanwhile.
   const connection = new Redis(options.redisUrl ?? deps.config.REDIS_URL, { maxRetriesPerRequest: null });
   connection.on("error", (error) => log.warn("worker redis connection error", { error: error.message }));
+  // Enqueues (a job fanning out) and the queue counts go through the process's fail-fast client: an
+  // enqueue while Redis is away fails its job, which BullMQ retries.
+  const counts = createJobProducer(deps.redis.redis, options.prefix ?? JOBS_PREFIX);
   const workers = options.queues.map((declaration) => {
-    const worker = new Worker(declaration.name, createProcessor(declaration, deps, log, options.clock), {
+    const processor = createProcessor(declaration, deps, log, options.clock, counts);
+    const worker = new Worker(declaration.name, processor, {
       connection,
       prefix: options.prefix ?? JOBS_PREFIX,
       concurrency: declaration.concurrency,
@@ -45,7 +49,6 @@ export function startJobWorkers(options: JobWorkerOptions): JobWorkers {
   });
   // hilo_queue_jobs for the queues this process consumes, read at each scrape through the process's
   // fail-fast client, so a scrape while Redis is away answers at once with the last counts.
-  const counts = createJobProducer(deps.redis.redis, options.prefix ?? JOBS_PREFIX);
   const unwatch = watchQueueCounts(deps.metrics, counts, options.queues);
   log.info("consuming queues", {
     queues: options.queues.map((queue) => ({ name: queue.name, concurrency: queue.concurrency })),

@@ -47,9 +47,12 @@ export async function runService(mode: string, start: StartService): Promise<voi
   const startedAt = performance.now();
   const config = loadConfigOrExit();
   const log = createLogger(config.HILO_LOG_LEVEL, { mode, pid: process.pid });
-  const deps = createDeps(config, await startTracingOrOff(config, log), createMetrics());
+  const deps = createDeps(config, await startTracingOrOff(config, log), createMetrics(), log);
   try {
     await checkDepsInOrder(deps, (line) => log.info(line));
+    // Optional: not checked at start, so an Intercom outage never stops a process (/health reports it).
+    if (config.INTERCOM_ACCESS_TOKEN)
+      log.info("intercom handover on (optional)", { base_url: config.INTERCOM_BASE_URL });
   } catch (error) {
     if (error instanceof StartupError) {
       log.error(error.message, { dependency: error.dependency });

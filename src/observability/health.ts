@@ -1,6 +1,7 @@
 // The /health verdict: one boolean per dependency, "degraded" when any is down. Datastores are probed
 // at most once per HILO_HEALTH_REUSE_MS per instance, the model endpoint at most every
 // MODEL_PROBE_TTL_MS, so polling (or a flood) does not load them.
+import { createIntercomProbe, type IntercomHealth } from "../handover/health";
 import type { DependencyName } from "../infra/dependency";
 import { type Deps, probeDeps } from "../infra/deps";
 
@@ -9,6 +10,8 @@ const MODEL_PROBE_TTL_MS = 30_000;
 export interface HealthReport {
   status: "ok" | "degraded";
   checks: Record<DependencyName, boolean>;
+  /** Optional integrations, present only when configured; they never make the status degraded. */
+  optional?: { intercom: IntercomHealth };
   version: string;
 }
 
@@ -17,14 +20,18 @@ export function createHealthProbe(deps: Deps, version: string): () => Promise<He
   let model: { ok: boolean; at: number } | undefined;
   let latest: { report: HealthReport; at: number } | undefined;
   let inFlight: Promise<HealthReport> | null = null;
+  const intercom = createIntercomProbe(deps.config);
 
   const probeRound = async (): Promise<HealthReport> => {
     const modelFresh = model && performance.now() - model.at < MODEL_PROBE_TTL_MS;
-    const checks = await probeDeps(deps, modelFresh ? ["model"] : []);
+    const [checks, intercomState] = await Promise.all([
+      probeDeps(deps, modelFresh ? ["model"] : []),
+      intercom?.() ?? null,
+    ]);
     if (modelFresh && model) checks.model = model.ok;
     else model = { ok: checks.model, at: performance.now() };
     const status = Object.values(checks).every(Boolean) ? "ok" : "degraded";
-    return { status, checks, version };
+    return { status, checks, ...(intercomState ? { optional: { intercom: intercomState } } : {}), version };
   };
 
   // /health needs no key, so anyone can call it at any rate: one probe round in flight at a time,

@@ -11,6 +11,8 @@ import type { Metrics } from "./metrics";
 const healthSchema = z.object({
   status: z.enum(["ok", "degraded"]),
   checks: z.object(Object.fromEntries(DEPENDENCY_NAMES.map((name) => [name, z.boolean()]))),
+  // Optional integrations, only when configured; never part of `status` (e.g. Intercom's handover).
+  optional: z.object({ intercom: z.enum(["ok", "failing"]) }).optional(),
   version: z.string(),
 });
 
@@ -22,7 +24,9 @@ export function healthRoutes(probe: () => Promise<HealthReport>) {
       summary: "Service health",
       description:
         "One boolean per dependency. `degraded` means the process serves but a dependency is down; " +
-        "the features that need it answer 503 until it returns.",
+        "the features that need it answer 503 until it returns. `optional` (only when configured) reports " +
+        "integrations whose outage never makes the service degraded: `intercom` is `ok` or `failing` (then " +
+        "handovers fail and the assistant says so).",
       tags: ["ops"],
       ...publicOperation,
     },

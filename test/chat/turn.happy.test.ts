@@ -1,5 +1,7 @@
 // A chat turn end to end: SSE frames, tool rounds, persistence, and the async polling path.
 import { afterAll, describe, expect, test } from "bun:test";
+import { and, eq, sum } from "drizzle-orm";
+import { dailyStats } from "../../src/db/schema";
 import { readSse, tokenText } from "../support/sse";
 import { requestsMatching, script, uniqueMatch } from "../support/standin";
 import { buildTestApp, clientHeaders, openSession, send } from "./harness";
@@ -49,6 +51,27 @@ describe("POST /v1/sessions/:id/messages", () => {
       status: "done",
       answer,
     });
+  });
+
+  test("a turn's model calls are added to the day's stats, which the daily report reads", async () => {
+    const modelCallsToday = async () => {
+      const day = new Date().toISOString().slice(0, 10);
+      const [row] = await app.deps.appDb.db
+        .select({ n: sum(dailyStats.n) })
+        .from(dailyStats)
+        .where(and(eq(dailyStats.day, day), eq(dailyStats.metric, "model_call")));
+      return Number(row?.n ?? 0);
+    };
+    await app.deps.stats.flush();
+    const before = await modelCallsToday();
+    const user = await openSession(app);
+    const match = uniqueMatch("stats");
+    await script(match, [{ content: "Steady week." }]);
+    const { ended } = await readSse(await send(app, user, `How was my week? ${match}`));
+    expect(ended).toBe(true);
+    await app.deps.stats.flush();
+    // The agent's answer, the judge and the suggestions: at least three calls, none lost.
+    expect((await modelCallsToday()) - before).toBeGreaterThanOrEqual(3);
   });
 
   test("tokens are coalesced: far fewer log entries than model chunks", async () => {

@@ -42,6 +42,8 @@ describe("migrations", () => {
         "background_tasks",
         "chat_messages",
         "chat_sessions",
+        "daily_stats",
+        "dev_users",
         "goal_evaluations",
         "goals",
         "intercom_handovers",

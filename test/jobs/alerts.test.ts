@@ -231,6 +231,27 @@ describe("checks", () => {
     ]);
   });
 
+  test("a queue's own depth threshold replaces the default: a QA backlog is no alarm, a shallow queue's is", async () => {
+    const prefix = uniquePrefix();
+    const shallow = { ...recordingQueue(`shallow-${prefix.slice(-8)}`, []), depthAlert: 2 };
+    const deep = { ...recordingQueue(`deep-${prefix.slice(-8)}`, []), depthAlert: 20_001 };
+    cleanups.push(() => removeQueue(redis, prefix, shallow.name));
+    cleanups.push(() => removeQueue(redis, prefix, deep.name));
+    const producer = createJobProducer(redis, prefix);
+    cleanups.push(() => producer.close());
+    for (let i = 0; i < 2; i++) await producer.enqueue(shallow, { n: i }, `s${i}`);
+    for (let i = 0; i < 150; i++) await producer.enqueue(deep, { n: i }, `d${i}`);
+
+    const checks = await collectHealthChecks(
+      { probe: async () => ({}), producer, queues: [shallow, deep], db: deps.appDb.db, schedules: [] },
+      new Date(),
+    );
+    expect(checks.filter((check) => check.name.endsWith(":depth"))).toEqual([
+      { name: `queue:${shallow.name}:depth`, ok: false, detail: "2 waiting" },
+      { name: `queue:${deep.name}:depth`, ok: true, detail: "150 waiting" },
+    ]);
+  });
+
   test("an alert's text names the check and its detail", () => {
     expect(alertText({ check: { name: "schedule:x", ok: false, detail: "overdue" }, was: "ok" })).toBe(
       ":rotating_light: hilo alert: schedule:x (overdue)",

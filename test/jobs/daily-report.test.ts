@@ -4,7 +4,16 @@
 // `hilo report` prints the stored report and refuses a date that is not a day.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { and, eq, gte, inArray, lt, sql } from "drizzle-orm";
-import { backgroundTasks, intercomHandovers, memories, safetyAudit, turnClaims } from "../../src/db/schema";
+import {
+  backgroundTasks,
+  dailyStats,
+  goalEvaluations,
+  goals,
+  intercomHandovers,
+  memories,
+  safetyAudit,
+  turnClaims,
+} from "../../src/db/schema";
 import { closeDeps, createDeps } from "../../src/infra/deps";
 import {
   computeDailyReport,
@@ -18,6 +27,7 @@ import { createJobProducer } from "../../src/jobs/producer";
 import { dailyReportQueue } from "../../src/jobs/queues";
 import { dailyReportSchedule } from "../../src/jobs/schedules";
 import { startJobWorkers } from "../../src/jobs/worker";
+import { createDailyStats } from "../../src/observability/daily-stats";
 import { createLogger } from "../../src/observability/logger";
 import { testConfig } from "../support/stack";
 import { removeQueue, testRedis, uniquePrefix } from "./support";
@@ -44,6 +54,11 @@ async function removeSeed(): Promise<void> {
     .delete(safetyAudit)
     .where(and(gte(safetyAudit.createdAt, WINDOW[0]), lt(safetyAudit.createdAt, WINDOW[1])));
   await db.delete(memories).where(and(gte(memories.createdAt, WINDOW[0]), lt(memories.createdAt, WINDOW[1])));
+  // Cascades to the goals' evaluations.
+  await db
+    .delete(goals)
+    .where(sql`${goals.userId} LIKE 'report-%' AND ${goals.description} = 'report fixture'`);
+  await db.delete(dailyStats).where(inArray(dailyStats.day, ["2001-03-03", DAY, "2001-03-05"]));
   await db
     .delete(intercomHandovers)
     .where(and(gte(intercomHandovers.createdAt, WINDOW[0]), lt(intercomHandovers.createdAt, WINDOW[1])));
@@ -105,6 +120,27 @@ function handover(status: "pending" | "accepted" | "failed", createdAt = NOON) {
   };
 }
 
+function goal(status: "active" | "achieved" | "missed", decidedAt: Date | null = NOON) {
+  return {
+    id: Bun.randomUUIDv7(),
+    userId: user,
+    watchId: `watch-${user}`,
+    description: "report fixture",
+    status,
+    kind: "count_hits_in_window" as const,
+    recipe: { pipeline: [{ $project: { value: "$avg_systolic" } }], comparison: "value < 130" },
+    target: 5,
+    windowDays: 7,
+    timezone: "Europe/London",
+    createdAt: WINDOW[0],
+    decidedAt: status === "active" ? null : decidedAt,
+  };
+}
+
+function evaluation(goalId: string, hit: boolean, noData = false) {
+  return { goalId, period: DAY, value: noData ? null : 120, hit, noData };
+}
+
 const revisedTurn = Bun.randomUUIDv7();
 
 const EXPECTED: DailyReport = {
@@ -121,14 +157,17 @@ const EXPECTED: DailyReport = {
   model_guard_failed_open: 1,
   layer3_flags_by_category: { unsupported_claim: 2 },
   judge: { approved: 3, revise: 2, rewrite_failed: 1, degraded: 1 },
-  memory_saves: 2,
-  handovers_by_status: { accepted: 1, failed: 1 },
-  goals: { achieved: 0, missed: 0, no_data: 0 },
-  not_stored: {
-    model_calls: "not stored (Prometheus hilo_* metrics only)",
-    model_call_p95_ms: "not stored (Prometheus hilo_* metrics only)",
-    faq_no_match_rate: "not stored (FAQ searches are not recorded)",
+  // Buckets are 10 % wide, bucket b ending at 1.1^b ms: 100 ms falls in b49 (≤ 107 ms), 300 ms in b60
+  // (≤ 304 ms), 5 s in b90. All 21 calls: the 20th is the 300 ms guard call; chat's 19th of 20 is 100 ms.
+  model_calls: {
+    calls: 21,
+    p95_ms: 304,
+    by_purpose: { chat: { calls: 20, p95_ms: 107 }, guard: { calls: 1, p95_ms: 304 } },
   },
+  memory_saves: 2,
+  faq: { searches: 4, no_match: 1, no_match_rate: 0.25 },
+  handovers_by_status: { accepted: 1, failed: 1 },
+  goals: { achieved: 1, missed: 1, evaluations: { hit: 2, miss: 1, no_data: 1 } },
 };
 
 beforeAll(async () => {
@@ -169,6 +208,32 @@ beforeAll(async () => {
   await db
     .insert(intercomHandovers)
     .values([handover("accepted"), handover("failed"), handover("pending", NEXT_DAY_START)]);
+  const [achieved, missed, achievedNextDay, active] = [
+    goal("achieved"),
+    goal("missed", LAST_MS),
+    goal("achieved", NEXT_DAY_START),
+    goal("active"),
+  ];
+  await db.insert(goals).values([achieved, missed, achievedNextDay, active]);
+  await db
+    .insert(goalEvaluations)
+    .values([
+      evaluation(achieved.id, true),
+      evaluation(active.id, true),
+      evaluation(missed.id, false),
+      evaluation(achievedNextDay.id, false, true),
+    ]);
+  // What the api and worker processes record as they run, on a clock set to the reported day.
+  const stats = createDailyStats(db, log, () => NOON);
+  for (let i = 0; i < 19; i++) stats.modelCall("chat", 0.1);
+  stats.modelCall("chat", 5);
+  stats.modelCall("guard", 0.3);
+  for (const outcome of ["match", "match", "no_match", "match"] as const) stats.faqSearch(outcome);
+  await stats.flush();
+  const nextDay = createDailyStats(db, log, () => NEXT_DAY_START);
+  nextDay.modelCall("chat", 0.1);
+  nextDay.faqSearch("no_match");
+  await nextDay.close();
 });
 
 afterAll(async () => {
@@ -210,12 +275,14 @@ describe("daily report", () => {
     expect(dailyReportQueue.payload.safeParse({ day }).success).toBe(false);
   });
 
-  test("prints every figure and says what is not stored", () => {
+  test("prints every figure, model call latencies and the FAQ no-match rate included", () => {
     const text = formatDailyReport(EXPECTED);
     expect(text).toContain("turns: 9 started; done 3, failed 3, timeout 2, still running 1");
     expect(text).toContain("layer 1 hits: emergency 1, pii_email 2");
     expect(text).toContain("judge: approved 3, revise 2 (rewrite failed 1), degraded 1");
-    expect(text).toContain("model call p95 latency: not stored");
+    expect(text).toContain("model calls: 21, p95 ≤ 304 ms");
+    expect(text).toContain("by purpose: chat 20 (p95 ≤ 107 ms), guard 1 (p95 ≤ 304 ms)");
+    expect(text).toContain("FAQ searches: 4, no match 1 (25.0 %)");
   });
 
   test("a worker stores the report once per day however often it is enqueued; a re-run stores the same", async () => {

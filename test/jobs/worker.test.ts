@@ -8,7 +8,7 @@ import { z } from "zod";
 import { parseWorkerQueues, WorkerUsageError } from "../../src/cli/worker";
 import { backgroundTasks } from "../../src/db/schema";
 import { closeDeps, createDeps } from "../../src/infra/deps";
-import { claimRetentionQueue, defineQueue, type QueueDeclaration } from "../../src/jobs/queues";
+import { claimRetentionQueue, defineQueue, QUEUES, type QueueDeclaration } from "../../src/jobs/queues";
 import { latestPeriod, startScheduler } from "../../src/jobs/scheduler";
 import { claimRetentionSchedule, utcDay } from "../../src/jobs/schedules";
 import { startJobWorkers } from "../../src/jobs/worker";
@@ -191,7 +191,8 @@ describe("worker", () => {
 
 describe("hilo worker --queues", () => {
   test.each([
-    [[], ["claim-retention", "daily-report"]],
+    // None named: every declared queue, whichever capabilities declare them.
+    [[], QUEUES.map((queue) => queue.name)],
     [["--queues", "claim-retention"], ["claim-retention"]],
     [["--queues=claim-retention,"], ["claim-retention"]],
   ])("%j consumes %j", (argv, names) => {

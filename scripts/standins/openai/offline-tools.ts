@@ -22,6 +22,8 @@ const RULES: ToolRule[] = [
   { pattern: /heart|pulse/, names: ["get_user_heart_rate_metrics"] },
   { pattern: /charg|battery|\bapp\b|calibrat|how do i/, names: ["search_faq"] },
   { pattern: /\bremember\b|note that/, names: ["save_memory"] },
+  // Offered only when the backend has Intercom configured; it answers faq_first until the FAQ failed.
+  { pattern: /\bsupport\b|\bhuman\b|real person/, names: ["handover_to_intercom_fin"] },
 ];
 
 const NUMBER = String.raw`\d+(?:\.\d+)?`;

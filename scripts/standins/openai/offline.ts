@@ -3,6 +3,7 @@
 import type { ChatRequest } from "./chat-request";
 import { toolResultsForCurrentTurn } from "./chat-request";
 import { sampleFromSchema } from "./json-schema";
+import { compileGoalReply, GOAL_COMPILER_SCHEMA, goalAnswer, planGoalCalls } from "./offline-goals";
 import {
   followUpQuestions,
   friendlyAnswer,
@@ -43,6 +44,9 @@ export function structuredReply(schema: unknown, lastUserMessage: string): strin
 }
 
 export function offlineTurn(req: ChatRequest): OfflineTurn {
+  if (req.responseFormat.type === "json_schema" && req.responseFormat.name === GOAL_COMPILER_SCHEMA) {
+    return { kind: "text", content: compileGoalReply(req.lastUserMessage) };
+  }
   if (req.responseFormat.type === "json_schema") {
     return { kind: "text", content: structuredReply(req.responseFormat.schema, req.lastUserMessage) };
   }
@@ -50,7 +54,12 @@ export function offlineTurn(req: ChatRequest): OfflineTurn {
     return { kind: "text", content: JSON.stringify({ answer: friendlyAnswer(req.lastUserMessage) }) };
   }
   const results = toolResultsForCurrentTurn(req.messages);
-  if (results.length > 0) return { kind: "text", content: summariseToolResults(results) };
+  // Goal messages take their own tools (two rounds for confirming and progress: list, then the goal).
+  const goalCalls = req.tools.length > 0 ? planGoalCalls(req.lastUserMessage, req.tools, results) : null;
+  if (goalCalls !== null && goalCalls.length > 0) return { kind: "tool_calls", calls: goalCalls };
+  if (results.length > 0) {
+    return { kind: "text", content: goalAnswer(results) ?? summariseToolResults(results) };
+  }
   const last = req.messages[req.messages.length - 1];
   if (req.tools.length > 0 && last?.role === "user") {
     const calls = planToolCalls(req.lastUserMessage, req.tools, todayUtc());

@@ -34,15 +34,22 @@ export const chatMessages = mysqlTable(
       .notNull()
       .references(() => chatSessions.id, { onDelete: "cascade" }),
     userId: userId(),
-    role: mysqlEnum("role", ["user", "assistant"]).notNull(),
-    // Always the post-safety (redacted) text; raw personal information is never stored.
+    // `support`: a reply from the support team (Intercom), stored by the webhook; it belongs to no turn.
+    role: mysqlEnum("role", ["user", "assistant", "support"]).notNull(),
+    // User and assistant text is always the post-safety (redacted) text; a support reply is the plain
+    // text the support team wrote to this user.
     content: mediumtext("content").notNull(),
     turnId: id("turn_id"),
+    // Support replies only: the author's display name and the Intercom conversation part it came from
+    // (UNIQUE, so a part delivered twice is stored once; NULLs do not collide).
+    authorName: varchar("author_name", { length: 255 }),
+    intercomPartId: exactText("intercom_part_id", { length: 64 }),
     createdAt: utc("created_at").notNull().default(sql`CURRENT_TIMESTAMP(3)`),
   },
   (table) => [
     index("chat_messages_session_created").on(table.sessionId, table.createdAt, table.id),
     uniqueIndex("chat_messages_turn_role").on(table.turnId, table.role),
+    uniqueIndex("chat_messages_intercom_part").on(table.intercomPartId),
   ],
 );
 

@@ -46,6 +46,11 @@ export const goals = mysqlTable(
     lastEvaluatedDay: date("last_evaluated_day", { mode: "string" }),
     nextDueAt: utc("next_due_at"),
     errorMessage: varchar("error_message", { length: 500 }),
+    // Nightly evaluations that failed in a row since the last one that succeeded; the third makes the
+    // goal `errored` (src/goals/evaluate.ts). Reset by a success and on re-activation.
+    evaluationErrors: int("evaluation_errors").notNull().default(0),
+    // When the nightly evaluation moved the goal to `achieved` or `missed` (the daily report counts these).
+    decidedAt: utc("decided_at"),
     confirmedAt: utc("confirmed_at"),
     createdAt: utc("created_at").notNull().default(sql`CURRENT_TIMESTAMP(3)`),
     updatedAt: utc("updated_at").notNull().default(sql`CURRENT_TIMESTAMP(3)`),
@@ -54,6 +59,7 @@ export const goals = mysqlTable(
     index("goals_user_created").on(table.userId, table.createdAt),
     index("goals_status_due").on(table.status, table.nextDueAt),
     index("goals_watch").on(table.watchId),
+    index("goals_decided").on(table.decidedAt),
   ],
 );
 

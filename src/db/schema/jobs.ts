@@ -1,6 +1,6 @@
 // Background tasks started on demand (QA evaluation runs) and the per-question results they record.
 import { sql } from "drizzle-orm";
-import { index, int, json, mysqlEnum, mysqlTable, text, varchar } from "drizzle-orm/mysql-core";
+import { index, int, json, mysqlEnum, mysqlTable, text, uniqueIndex, varchar } from "drizzle-orm/mysql-core";
 import { exactText, id, utc } from "./columns";
 
 export const backgroundTasks = mysqlTable(
@@ -38,6 +38,21 @@ export const qaResults = mysqlTable(
     latencyMs: int("latency_ms"),
     error: text("error"),
     createdAt: utc("created_at").notNull().default(sql`CURRENT_TIMESTAMP(3)`),
+    // QA evaluation runs (src/qa/): one row per question, written when the run is created (`pending`)
+    // and completed once, by a compare-and-set on `pending`, so a re-run after a crash never stores a
+    // question's result twice.
+    questionId: varchar("question_id", { length: 64 }).notNull().default(""),
+    status: mysqlEnum("status", ["pending", "done", "failed"]).notNull().default("pending"),
+    expectedTools: json("expected_tools").$type<string[]>(),
+    toolsCalled: json("tools_called").$type<string[]>(),
+    safetyHits: json("safety_hits").$type<{ layer: number; category: string; action: string }[]>(),
+    sessionId: id("session_id"),
+    turnId: id("turn_id"),
+    finishedAt: utc("finished_at"),
   },
-  (table) => [index("qa_results_task_position").on(table.taskId, table.position)],
+  (table) => [
+    index("qa_results_task_position").on(table.taskId, table.position),
+    uniqueIndex("qa_results_task_position_unique").on(table.taskId, table.position),
+    index("qa_results_task_status").on(table.taskId, table.status),
+  ],
 );
