@@ -1,6 +1,7 @@
 // What the dev-route tests share: the real app on the local stack with dev routes of its own (job
 // prefix, login counters), a fresh console account per test file, and signed-in requests.
 import { randomUUID } from "node:crypto";
+import { DEMO_USERS } from "../../scripts/seed/demo-users";
 import { createApp } from "../../src/app";
 import { createChat } from "../../src/chat/chat";
 import { createLoginLimits } from "../../src/dev/login-limits";
@@ -9,7 +10,7 @@ import { closeDeps, createDeps, type Deps } from "../../src/infra/deps";
 import { TRACING_OFF } from "../../src/infra/tracing";
 import { createLogger } from "../../src/observability/logger";
 import { createMetrics } from "../../src/observability/metrics";
-import { testConfig } from "../support/stack";
+import { seedUserProfile, testConfig } from "../support/stack";
 
 export interface DevTestApp {
   deps: Deps;
@@ -68,4 +69,10 @@ export async function signIn(app: DevTestApp, account: ConsoleAccount): Promise<
   if (response.status !== 200) throw new Error(`login failed: ${response.status} ${await response.text()}`);
   const { token } = (await response.json()) as { token: string };
   return { authorization: `Bearer ${token}` };
+}
+
+/** The demo accounts `./scripts/dev` seeds (demo-alice, demo-bob, the QA user), seeded here as well:
+ * a fresh stack running only the tests has none of them. */
+export async function seedDemoProfiles(): Promise<void> {
+  for (const user of DEMO_USERS) await seedUserProfile(user);
 }

@@ -1,10 +1,11 @@
 // The dev console's sign-in: a token for a seeded account, and what the console reads with it.
-import { afterAll, expect, test } from "bun:test";
+import { afterAll, beforeAll, expect, test } from "bun:test";
 import { decodeJwt, decodeProtectedHeader } from "jose";
 import { DEV_TOKEN_TTL_SECONDS } from "../../src/dev/auth";
-import { buildDevApp, login, newConsoleAccount, signIn } from "./harness";
+import { buildDevApp, login, newConsoleAccount, seedDemoProfiles, signIn } from "./harness";
 
 const app = buildDevApp();
+beforeAll(() => seedDemoProfiles());
 afterAll(() => app.close());
 
 test("a seeded account gets a short-lived HS256 token naming it", async () => {

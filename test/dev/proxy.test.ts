@@ -3,11 +3,12 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { readSse, tokenText } from "../support/sse";
 import { script, uniqueMatch } from "../support/standin";
-import { buildDevApp, newConsoleAccount, signIn } from "./harness";
+import { buildDevApp, newConsoleAccount, seedDemoProfiles, signIn } from "./harness";
 
 const app = buildDevApp();
 let auth: Record<string, string>;
 beforeAll(async () => {
+  await seedDemoProfiles();
   auth = await signIn(app, await newConsoleAccount(app.deps));
 });
 afterAll(() => app.close());
