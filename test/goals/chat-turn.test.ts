@@ -1,11 +1,13 @@
 // A goal made in chat, end to end through the real app and the stand-in's offline agent and compiler:
 // the user states a goal, the assistant shows its preview and asks; the user confirms; the goal is
-// active and the goals routes show it. The night's evaluation and the progress after it belong to the
-// nightly tests, which build on the same harness (test/goals/harness.ts).
+// active and the goals routes show it; the night's evaluation (the sweep's own code, no model) records
+// the day, and asking about the goal in chat and on the goals screen shows that progress.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import type { MongoClient } from "mongodb";
 import { goals } from "../../src/db/schema";
+import { evaluateGoals } from "../../src/goals/evaluate";
+import { createLogger } from "../../src/observability/logger";
 import { openSession, send } from "../chat/harness";
 import { readSse, type SseEvent } from "../support/sse";
 import { buildTestApp, clientHeaders, type TestApp } from "../support/stack";
@@ -53,7 +55,7 @@ async function turn(sessionId: string, message: string): Promise<SseEvent[]> {
 }
 
 describe("a goal made in chat", () => {
-  test("create → preview → confirm → active, and the routes show it", async () => {
+  test("create → preview → confirm → a night's evaluation → progress, in chat and on the routes", async () => {
     const { sessionId } = await openSession(app, user.userId);
 
     const created = await turn(sessionId, "keep my evening systolic under 135 five days out of seven");
@@ -92,6 +94,38 @@ describe("a goal made in chat", () => {
       starts_on: user.today,
       progress: { evaluated_days: 0, hits: 0 },
       evaluations: [],
+    });
+
+    // The night after: today has ended in the user's zone, so the sweep judges it. Today's last
+    // reading was 125 in the evening: a hit.
+    const [active] = await app.deps.appDb.db.select().from(goals).where(eq(goals.id, createdGoal.goal_id));
+    if (!active) throw new Error("the confirmed goal is gone");
+    const tally = await evaluateGoals(app.deps, createLogger("error"), [active], {
+      at: new Date(Date.now() + 24 * 60 * 60 * 1000),
+      onlyDue: false,
+    });
+    expect(tally).toMatchObject({ evaluated: 1, achieved: 0, missed: 0 });
+
+    const progress = await turn(sessionId, "How is my goal going?");
+    expect(progress.filter((event) => event.event === "tool_call").map((event) => event.data.name)).toEqual([
+      "list_goals",
+      "get_goal_progress",
+    ]);
+    expect(toolResults(progress, "get_goal_progress")[0]?.data).toMatchObject({
+      ok: true,
+      result: { status: "active", progress: { hits: 1, current_streak: 1, evaluated_days: 1 } },
+    });
+    expect(String(progress.find((event) => event.event === "done")?.data.answer)).toContain(
+      "1 day(s) counted so far, current streak 1",
+    );
+    const after = await app.request(`/v1/goals/${createdGoal.goal_id}`, {
+      headers: clientHeaders(user.userId),
+    });
+    expect(await after.json()).toMatchObject({
+      status: "active",
+      last_evaluated_day: user.today,
+      progress: { evaluated_days: 1, hits: 1, current_streak: 1 },
+      evaluations: [{ day: user.today, value: 125, hit: true, no_data: false }],
     });
   });
 
