@@ -4,6 +4,7 @@
 // the outcome of a newer attempt.
 import { createHash } from "node:crypto";
 import { and, eq, lt, or, sql } from "drizzle-orm";
+import { isDuplicateKey } from "../db/duplicate-key";
 import { turnClaims } from "../db/schema";
 import type { AppDb } from "../infra/app-db";
 
@@ -175,13 +176,6 @@ export async function findOrphanedClaims(
     attempt: row.attempt,
     hung: row.heartbeatAt.getTime() >= cutoffs.staleBefore.getTime(),
   }));
-}
-
-function isDuplicateKey(error: unknown): boolean {
-  for (let current: unknown = error; current; current = (current as { cause?: unknown }).cause) {
-    if ((current as { code?: string }).code === "ER_DUP_ENTRY") return true;
-  }
-  return false;
 }
 
 export function affectedRows(result: unknown): number {

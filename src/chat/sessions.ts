@@ -159,6 +159,26 @@ export async function loadHistory(
  * Stores one message of a turn. The (turn, role) key makes this idempotent: a re-run of a failed
  * turn does not store its question twice, and a rewritten answer replaces the first one.
  */
+/** The user's own last `limit` messages in a session, newest first (what a handover quotes and checks). */
+export async function recentUserMessages(
+  db: AppDb,
+  input: { userId: string; sessionId: string },
+  limit: number,
+): Promise<{ turnId: string | null; content: string }[]> {
+  return db
+    .select({ turnId: chatMessages.turnId, content: chatMessages.content })
+    .from(chatMessages)
+    .where(
+      and(
+        eq(chatMessages.sessionId, input.sessionId),
+        eq(chatMessages.userId, input.userId),
+        eq(chatMessages.role, "user"),
+      ),
+    )
+    .orderBy(desc(chatMessages.createdAt), desc(chatMessages.id))
+    .limit(limit);
+}
+
 export async function saveTurnMessage(
   db: AppDb,
   input: { sessionId: string; userId: string; turnId: string; role: "user" | "assistant"; content: string },

@@ -5,9 +5,10 @@
 // pipelined XRANGE per log. A log expires 6 h after its turn finished, so a miss older than that no
 // longer counts, and neither does one whose events the model guard still holds back in this very
 // turn: both fail closed (the tool answers `faq_first` and the agent searches the FAQ again).
-import { and, desc, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
+import { recentUserMessages } from "../chat/sessions";
 import { turnLogKey } from "../chat/turn-log";
-import { chatMessages, turnClaims } from "../db/schema";
+import { turnClaims } from "../db/schema";
 import type { Deps } from "../infra/deps";
 
 /** The current turn and the few before it: the FAQ miss, the offer, and the user's "yes". */
@@ -20,18 +21,7 @@ export async function sessionHadFaqMiss(
   input: { userId: string; sessionId: string },
 ): Promise<boolean> {
   const db = deps.appDb.db;
-  const turns = await db
-    .select({ turnId: chatMessages.turnId })
-    .from(chatMessages)
-    .where(
-      and(
-        eq(chatMessages.sessionId, input.sessionId),
-        eq(chatMessages.userId, input.userId),
-        eq(chatMessages.role, "user"),
-      ),
-    )
-    .orderBy(desc(chatMessages.createdAt), desc(chatMessages.id))
-    .limit(FAQ_MISS_LOOKBACK_TURNS);
+  const turns = await recentUserMessages(db, input, FAQ_MISS_LOOKBACK_TURNS);
   const turnIds = turns.flatMap((row) => (row.turnId === null ? [] : [row.turnId]));
   if (turnIds.length === 0) return false;
   const claims = await db

@@ -3,6 +3,7 @@
 // (UNIQUE on the Intercom part id, so a part delivered twice, or under two topics, is stored once),
 // the session's last activity, and the handover's last reply.
 import { and, eq, sql } from "drizzle-orm";
+import { isDuplicateKey } from "../db/duplicate-key";
 import { chatMessages, chatSessions, intercomHandovers } from "../db/schema";
 import type { AppDb } from "../infra/app-db";
 import type { SupportReply } from "./notification";
@@ -67,11 +68,4 @@ export async function storeSupportReplies(
       .where(eq(intercomHandovers.id, target.handoverId));
     return { kind: "stored", stored, duplicates: replies.length - stored };
   });
-}
-
-function isDuplicateKey(error: unknown): boolean {
-  for (let current: unknown = error; current; current = (current as { cause?: unknown }).cause) {
-    if ((current as { code?: string }).code === "ER_DUP_ENTRY") return true;
-  }
-  return false;
 }

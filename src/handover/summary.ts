@@ -3,8 +3,7 @@
 // recent messages (already redacted when they were stored; redacted again here, as the agent's
 // phrasing of the question is not): support needs what the user asked, not the assistant's answers,
 // which carry the user's health readings.
-import { and, desc, eq } from "drizzle-orm";
-import { chatMessages } from "../db/schema";
+import { recentUserMessages } from "../chat/sessions";
 import type { AppDb } from "../infra/app-db";
 import { redactPersonalInfo } from "../safety";
 
@@ -25,18 +24,7 @@ export async function handoverText(
   db: AppDb,
   input: { userId: string; sessionId: string; question: string },
 ): Promise<HandoverText> {
-  const recent = await db
-    .select({ content: chatMessages.content })
-    .from(chatMessages)
-    .where(
-      and(
-        eq(chatMessages.sessionId, input.sessionId),
-        eq(chatMessages.userId, input.userId),
-        eq(chatMessages.role, "user"),
-      ),
-    )
-    .orderBy(desc(chatMessages.createdAt), desc(chatMessages.id))
-    .limit(SUMMARY_USER_MESSAGES);
+  const recent = await recentUserMessages(db, input, SUMMARY_USER_MESSAGES);
   return composeHandoverText(input.question, recent.map((row) => row.content).reverse());
 }
 

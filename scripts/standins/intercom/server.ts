@@ -94,7 +94,9 @@ export async function startIntercomStandin(options: IntercomStandinOptions): Pro
   const conversations = new Map<string, Conversation>();
   let failures: FailureRule[] = [];
   let calls: ReceivedCall[] = [];
-  let nextId = 1_000;
+  // Numeric like Intercom's, and never reused across restarts of the stand-in: the app's database
+  // outlives it, and a conversation id seen before is a UNIQUE key there.
+  let nextId = Date.now();
   const newId = () => String(++nextId);
   const shutdown = new AbortController();
 
