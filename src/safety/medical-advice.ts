@@ -316,11 +316,13 @@ const LANGUAGE_RULES = RULE_SETS.flatMap(({ language, rules }) =>
     })),
   ),
 );
-// Built on first use, not at import: reading every pattern for its literals costs tens of ms, which
-// start-up should not pay (the api warms the gates up right after it listens).
+/** What the gate filters, in rule order; test/safety/required-literals.generate.ts reads their literals. */
+export const ADVICE_GATED_PATTERNS: readonly RegExp[] = LANGUAGE_RULES.map((rule) => rule.pattern);
+// Built on first use, not at import: the literals come from required-literals.ts, but indexing them
+// still costs a few ms, which start-up need not pay (the api warms the gates up after it listens).
 let ruleGate: LiteralGate | undefined;
 const gate = (): LiteralGate => {
-  ruleGate ??= literalGate(LANGUAGE_RULES.map((rule) => rule.pattern));
+  ruleGate ??= literalGate(ADVICE_GATED_PATTERNS);
   return ruleGate;
 };
 
