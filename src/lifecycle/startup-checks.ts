@@ -1,5 +1,6 @@
-// Start-up checks: each dependency in a fixed order, failing fast with the name of the one that
-// failed (and, right after PostgreSQL, the FAQ tables against the configured embedding model).
+// Start-up checks: every dependency, reported in a fixed order, failing with the name of the first one
+// in that order that failed (and, right after PostgreSQL, the FAQ tables against the configured
+// embedding model).
 import { checkFaqSchema } from "../faq";
 import { type DependencyName, withTimeout } from "../infra/dependency";
 import { closeDeps, type Deps } from "../infra/deps";
@@ -17,19 +18,31 @@ export class StartupError extends Error {
   }
 }
 
-/** Checks each dependency in order; the first failure stops start-up and everything is closed. */
+/**
+ * Checks every dependency at once (start-up waits for the slowest, not the sum), then reads the
+ * verdicts in the fixed order: the first failure in that order stops start-up, named as before, and
+ * everything is closed.
+ */
 export async function checkDepsInOrder(deps: Deps, log: (line: string) => void): Promise<void> {
   const timeoutMs = deps.config.HILO_STARTUP_CHECK_TIMEOUT_MS;
-  for (const dependency of deps.all) {
-    if (dependency.name === "model" && !deps.config.HILO_CHECK_MODEL_AT_START) continue;
-    const started = performance.now();
-    try {
-      await withTimeout(dependency.name, timeoutMs, dependency.check());
-    } catch (error) {
+  const checked = deps.all
+    .filter((dependency) => dependency.name !== "model" || deps.config.HILO_CHECK_MODEL_AT_START)
+    .map((dependency) => {
+      const started = performance.now();
+      // Settled here, so a check still running when an earlier one has failed never goes unhandled.
+      const verdict = withTimeout(dependency.name, timeoutMs, dependency.check()).then(
+        () => ({ ok: true as const, ms: Math.round(performance.now() - started) }),
+        (error: unknown) => ({ ok: false as const, error }),
+      );
+      return { dependency, verdict };
+    });
+  for (const { dependency, verdict } of checked) {
+    const result = await verdict;
+    if (!result.ok) {
       await closeDeps(deps);
-      throw new StartupError(dependency.name, error);
+      throw new StartupError(dependency.name, result.error);
     }
-    log(`${dependency.name} ok (${Math.round(performance.now() - started)} ms)`);
+    log(`${dependency.name} ok (${result.ms} ms)`);
     if (dependency === deps.faqDb) await checkFaqTables(deps, log);
   }
 }

@@ -151,8 +151,10 @@ const pairKey = (text: string, at: number) => {
   return first < 128 && second < 128 ? first * 128 + second : -1;
 };
 const NO_TERMS: readonly string[] = [];
-const TERMS_BY_FIRST_PAIR: string[][] = Array.from({ length: PAIR_TABLE_SIZE }, () => []);
-const TERMS_BY_LAST_PAIR: string[][] = Array.from({ length: PAIR_TABLE_SIZE }, () => []);
+// Maps, not 16,384-slot arrays of arrays: a few hundred pairs are in use, and building the full
+// tables cost ~12 ms of every process's start-up.
+const TERMS_BY_FIRST_PAIR = new Map<number, string[]>();
+const TERMS_BY_LAST_PAIR = new Map<number, string[]>();
 /**
  * For each pair, the lengths of the terms starting (ending) with it, one bit per length: one
  * array read rules out nearly every candidate, and a candidate of length n needs a term of
@@ -170,7 +172,9 @@ for (const term of KEY_TERMS) {
   ] as const) {
     if (key < 0) continue;
     table[key] = (table[key] ?? 0) | (1 << term.length);
-    index[key]?.push(term);
+    const terms = index.get(key);
+    if (terms) terms.push(term);
+    else index.set(key, [term]);
   }
 }
 
@@ -283,8 +287,8 @@ function termOneEditFrom(
   firstPair: number,
   lastPair: number,
 ): string | undefined {
-  const byFirst = (firstPair < 0 ? undefined : TERMS_BY_FIRST_PAIR[firstPair]) ?? NO_TERMS;
-  const byLast = (lastPair < 0 ? undefined : TERMS_BY_LAST_PAIR[lastPair]) ?? NO_TERMS;
+  const byFirst = TERMS_BY_FIRST_PAIR.get(firstPair) ?? NO_TERMS;
+  const byLast = TERMS_BY_LAST_PAIR.get(lastPair) ?? NO_TERMS;
   let found: string | undefined;
   for (const terms of [byFirst, byLast]) {
     for (const term of terms) {
